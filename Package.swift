@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "flowproof",
+    products: [
+        .executable(name: "flowproof", targets: ["flowproof"]),
+        .library(name: "FlowproofKit", targets: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C interop: GMP. Only ExactLinearAlgebra imports it.
+        .systemLibrary(name: "CGMP", path: "Sources/CGMP",
+                       providers: [.apt(["libgmp-dev"])]),
+        .target(name: "ExactLinearAlgebra", dependencies: ["CGMP"]),
+        // C interop: LAPACKE + CBLAS (OpenBLAS). Only FloatLinearAlgebra imports it.
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
+                       providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+        .target(name: "FloatLinearAlgebra", dependencies: ["CLAPACKE"]),
+        .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"]),
+        .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra"]),
+        .target(name: "Certificates", dependencies: ["ExactLinearAlgebra", "CouplingLayers"]),
+        .executableTarget(name: "flowproof", dependencies: [
+            "ExactLinearAlgebra", "CouplingLayers", "Certificates",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
+        .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
+        .testTarget(name: "FloatLinearAlgebraTests", dependencies: ["FloatLinearAlgebra"]),
+        .testTarget(name: "FloatCouplingLayersTests", dependencies: ["FloatCouplingLayers", "FloatLinearAlgebra", "ExactLinearAlgebra"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CouplingLayers", "ExactLinearAlgebra"]),
+    ]
+)

@@ -1,0 +1,81 @@
+import ExactLinearAlgebra
+
+/// Why a matrix cannot be decomposed.
+public enum DecompositionError: Error, Equatable, CustomStringConvertible {
+    case notSquare(rows: Int, columns: Int)
+    case oddSize(Int)
+    case empty
+    case singular
+    case determinantNegative(String)
+    case internalFailure(String)
+
+    public var description: String {
+        switch self {
+        case .notSquare(let r, let c): return "matrix is \(r)×\(c); coupling networks need a square 2d×2d matrix"
+        case .oddSize(let n): return "matrix is \(n)×\(n); the size must be even (2d×2d, two channel blocks of size d)"
+        case .empty: return "matrix is empty"
+        case .singular: return "matrix is singular (det = 0); coupling layers are invertible, so no network represents it"
+        case .determinantNegative(let det): return "det = \(det) < 0; coupling networks preserve orientation (every layer has det > 0), so no network represents it"
+        case .internalFailure(let why): return "internal error: \(why)"
+        }
+    }
+}
+
+/// An exact factorization `T = L1 U1 ⋯ Lk Uk`, checked by multiplying back.
+public struct ExactFactorization: Sendable {
+    public let matrix: RationalMatrix
+    public let regime: Regime
+    public let layers: [CouplingPair]
+    public var depth: Int { layers.count }
+    public var d: Int { matrix.rows / 2 }
+    public var heightBits: Int { layers.map(\.heightBits).max() ?? 0 }
+}
+
+/// Decomposes rational `2d × 2d` matrices with `det > 0` into coupling pairs
+/// of minimal easy depth: 1 when `T ∈ K_1`, 2 when an exact depth-2
+/// factorization is easy to get, otherwise the depth-3 construction.
+///
+/// ```swift
+/// let t = RationalMatrix([[0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0]])
+/// let f = try ExactDecomposer(seed: 1).decompose(t, regime: .positive)
+/// assert(CouplingPair.product(f.layers) == t)   // the channel swap, depth 3
+/// ```
+public struct ExactDecomposer: Sendable {
+    public let seed: UInt64
+
+    public init(seed: UInt64 = 0) { self.seed = seed }
+
+    /// Checks that `t` is `2d × 2d` with `det > 0`; returns `d`.
+    @discardableResult
+    public static func validate(_ t: RationalMatrix) throws(DecompositionError) -> Int {
+        guard t.rows > 0, t.columns > 0 else { throw .empty }
+        guard t.isSquare else { throw .notSquare(rows: t.rows, columns: t.columns) }
+        guard t.rows % 2 == 0 else { throw .oddSize(t.rows) }
+        let det = t.determinant
+        if det.isZero { throw .singular }
+        if det.sign < 0 { throw .determinantNegative(det.description) }
+        return t.rows / 2
+    }
+
+    public func decompose(_ t: RationalMatrix, regime: Regime, maximumDepth: Int = 3) throws(DecompositionError) -> ExactFactorization {
+        try Self.validate(t)
+        var rng = SeededGenerator(seed: seed)
+        var layers: [CouplingPair]
+        if let pair = DepthOne.factorization(of: t, regime: regime) {
+            layers = [pair]
+        } else if let two = DepthTwoConstruction.factor(t, regime: regime, rng: &rng) {
+            layers = two.couplingPairs()
+        } else if let three = DepthThreeConstruction.factor(t, rng: &rng) {
+            layers = three.couplingPairs()
+        } else {
+            throw .internalFailure("the depth-3 construction found no admissible choice")
+        }
+        guard layers.allSatisfy({ $0.satisfies(regime) }) else {
+            throw .internalFailure("a layer violates the \(regime.rawValue) regime")
+        }
+        guard CouplingPair.product(layers) == t else {
+            throw .internalFailure("the product of the layers does not equal the input")
+        }
+        return ExactFactorization(matrix: t, regime: regime, layers: layers)
+    }
+}

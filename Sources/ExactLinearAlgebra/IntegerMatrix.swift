@@ -1,0 +1,144 @@
+import CGMP
+
+/// A dense matrix of GMP integers, row-major, owned by this module's kernels.
+///
+/// Rational matrices are brought to integer form (rows or columns scaled by
+/// the lcm of their denominators) so that elimination and products run on
+/// `mpz_t` with one gcd per result entry instead of one per operation.
+final class IntegerMatrix {
+    let rows: Int
+    let columns: Int
+    let base: UnsafeMutablePointer<__mpz_struct>
+
+    init(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+        let count = max(rows * columns, 1)
+        base = .allocate(capacity: count)
+        for k in 0..<count { __gmpz_init(base + k) }
+    }
+
+    deinit {
+        for k in 0..<max(rows * columns, 1) { __gmpz_clear(base + k) }
+        base.deallocate()
+    }
+
+    @inline(__always) subscript(i: Int, j: Int) -> UnsafeMutablePointer<__mpz_struct> {
+        base + (i * columns + j)
+    }
+
+    func swapRows(_ a: Int, _ b: Int) {
+        guard a != b else { return }
+        for j in 0..<columns { __gmpz_swap(self[a, j], self[b, j]) }
+    }
+
+    /// Each row of `matrix` times the lcm of that row's denominators.
+    /// `extra` columns are appended, taken from `augment` scaled by the same
+    /// row factor, so the row space (and solution set) is unchanged.
+    static func rowScaled(_ matrix: RationalMatrix, augment: RationalMatrix? = nil) -> IntegerMatrix {
+        let extra = augment?.columns ?? 0
+        let result = IntegerMatrix(rows: matrix.rows, columns: matrix.columns + extra)
+        let scale = IntegerScratch()
+        for i in 0..<matrix.rows {
+            __gmpz_set_ui(scale.a, 1)
+            let row = (0..<matrix.columns).map { matrix[i, $0] } + (0..<extra).map { augment![i, $0] }
+            for x in row { x.withPointer { __gmpz_lcm(scale.a, scale.a, &UnsafeMutablePointer(mutating: $0).pointee._mp_den) } }
+            for (j, x) in row.enumerated() {
+                x.withPointer { q in
+                    let qm = UnsafeMutablePointer(mutating: q)
+                    __gmpz_divexact(scale.b, scale.a, &qm.pointee._mp_den)
+                    __gmpz_mul(result[i, j], scale.b, &qm.pointee._mp_num)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Fraction-free Gauss–Jordan elimination (Bareiss division at every
+    /// step), choosing pivots among the first `pivotColumnLimit` columns.
+    /// Afterwards every pivot equals the last pivot value `pivot`, the rows
+    /// past `pivotColumns.count` are zero, and row `k / pivot` is row `k` of
+    /// the reduced row echelon form.
+    func gaussJordan(pivotColumnLimit: Int) -> (pivotColumns: [Int], pivot: IntegerScratch) {
+        let prev = IntegerScratch()
+        __gmpz_set_ui(prev.a, 1)
+        let t = IntegerScratch()
+        var pivots: [Int] = []
+        var r = 0
+        for c in 0..<min(pivotColumnLimit, columns) where r < rows {
+            guard let p = (r..<rows).first(where: { self[$0, c].pointee._mp_size != 0 }) else { continue }
+            swapRows(p, r)
+            for i in 0..<rows where i != r {
+                let factor = self[i, c]
+                let isZero = factor.pointee._mp_size == 0
+                for j in 0..<columns where j != c {
+                    // M[i][j] = (M[r][c] M[i][j] - M[i][c] M[r][j]) / prev
+                    __gmpz_mul(t.a, self[r, c], self[i, j])
+                    if !isZero { __gmpz_submul(t.a, factor, self[r, j]) }
+                    __gmpz_divexact(self[i, j], t.a, prev.a)
+                }
+                __gmpz_set_ui(factor, 0)
+            }
+            __gmpz_set(prev.a, self[r, c])
+            pivots.append(c)
+            r += 1
+        }
+        if pivots.isEmpty { __gmpz_set_ui(prev.a, 1) }
+        return (pivots, prev)
+    }
+
+    /// Bareiss forward elimination; destroys the matrix and returns its
+    /// determinant (square matrices only).
+    func determinant() -> IntegerScratch {
+        precondition(rows == columns)
+        let n = rows
+        let result = IntegerScratch()
+        let prev = IntegerScratch()
+        __gmpz_set_ui(prev.a, 1)
+        var negate = false
+        for k in 0..<n {
+            guard let p = (k..<n).first(where: { self[$0, k].pointee._mp_size != 0 }) else {
+                __gmpz_set_ui(result.a, 0)
+                return result
+            }
+            if p != k { swapRows(p, k); negate.toggle() }
+            for i in (k + 1)..<max(n, k + 1) {
+                for j in (k + 1)..<n {
+                    __gmpz_mul(result.a, self[k, k], self[i, j])
+                    __gmpz_submul(result.a, self[i, k], self[k, j])
+                    __gmpz_divexact(self[i, j], result.a, prev.a)
+                }
+            }
+            __gmpz_set(prev.a, self[k, k])
+        }
+        if n == 0 { __gmpz_set_ui(prev.a, 1) }
+        __gmpz_set(result.a, prev.a)
+        if negate { __gmpz_neg(result.a, result.a) }
+        return result
+    }
+}
+
+/// Two scratch integers with automatic cleanup.
+final class IntegerScratch {
+    let a: UnsafeMutablePointer<__mpz_struct>
+    let b: UnsafeMutablePointer<__mpz_struct>
+    init() {
+        a = .allocate(capacity: 1); b = .allocate(capacity: 1)
+        __gmpz_init(a); __gmpz_init(b)
+    }
+    deinit {
+        __gmpz_clear(a); __gmpz_clear(b)
+        a.deallocate(); b.deallocate()
+    }
+}
+
+extension Rational {
+    /// `numerator / denominator` from two GMP integers (denominator nonzero).
+    static func quotient(_ numerator: UnsafePointer<__mpz_struct>, _ denominator: UnsafePointer<__mpz_struct>) -> Rational {
+        make { p in
+            __gmpz_set(&p.pointee._mp_num, numerator)
+            __gmpz_set(&p.pointee._mp_den, denominator)
+            __gmpq_canonicalize(p)
+        }
+    }
+}

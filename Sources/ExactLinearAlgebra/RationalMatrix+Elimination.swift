@@ -1,0 +1,91 @@
+import CGMP
+
+extension RationalMatrix {
+    /// The determinant, by fraction-free (Bareiss) elimination on the
+    /// row-scaled integer matrix.
+    public var determinant: Rational {
+        precondition(isSquare, "determinant of a non-square matrix")
+        if rows == 0 { return .one }
+        let scaled = IntegerMatrix.rowScaled(self)
+        let det = scaled.determinant()
+        let scales = rowDenominatorLCMs()
+        let t = IntegerScratch()
+        __gmpz_set_ui(t.a, 1)
+        for i in 0..<rows { __gmpz_mul(t.a, t.a, scales[i, 0]) }
+        return Rational.quotient(det.a, t.a)
+    }
+
+    /// Reduced row echelon form and its pivot columns, by fraction-free
+    /// Gauss–Jordan elimination; pivots are chosen among the first
+    /// `pivotColumnLimit` columns (all by default).
+    public func reducedRowEchelonForm(pivotColumnLimit: Int? = nil) -> (form: RationalMatrix, pivotColumns: [Int]) {
+        let m = IntegerMatrix.rowScaled(self)
+        let (pivots, pivot) = m.gaussJordan(pivotColumnLimit: pivotColumnLimit ?? columns)
+        var out: [Rational] = []
+        out.reserveCapacity(rows * columns)
+        for i in 0..<rows {
+            for j in 0..<columns {
+                out.append(i < pivots.count ? Rational.quotient(m[i, j], pivot.a) : .zero)
+            }
+        }
+        return (RationalMatrix(rows: rows, columns: columns, entries: out), pivots)
+    }
+
+    public var rank: Int { reducedRowEchelonForm().pivotColumns.count }
+
+    /// The solution `X` of `self · X = rhs` for square invertible `self`;
+    /// `nil` when `self` is singular.
+    public func solve(_ rhs: RationalMatrix) -> RationalMatrix? {
+        precondition(isSquare && rhs.rows == rows, "shape mismatch in solve")
+        let m = IntegerMatrix.rowScaled(self, augment: rhs)
+        let (pivots, pivot) = m.gaussJordan(pivotColumnLimit: columns)
+        guard pivots.count == rows else { return nil }
+        return RationalMatrix(rows: rows, columns: rhs.columns) { i, j in Rational.quotient(m[i, columns + j], pivot.a) }
+    }
+
+    /// The inverse, or `nil` if the matrix is singular.
+    public func inverse() -> RationalMatrix? { solve(.identity(rows)) }
+
+    /// A basis of the right kernel `{x : self · x = 0}`, one vector per column
+    /// of the result (`columns × nullity`).
+    public func kernelBasis() -> RationalMatrix {
+        let (form, pivots) = reducedRowEchelonForm()
+        let free = (0..<columns).filter { !pivots.contains($0) }
+        var basis = RationalMatrix.zero(columns, free.count)
+        for (k, f) in free.enumerated() {
+            basis[f, k] = .one
+            for (r, p) in pivots.enumerated() { basis[p, k] = -form[r, f] }
+        }
+        return basis
+    }
+
+    /// The determinant of the submatrix on index set `indices` (rows = columns).
+    public func principalMinor(_ indices: [Int]) -> Rational {
+        submatrix(rows: indices, columns: indices).determinant
+    }
+
+    /// All principal minors of order `j`, with index sets in lexicographic order.
+    public func principalMinors(order j: Int) -> [(indices: [Int], value: Rational)] {
+        combinations(of: rows, choose: j).map { ($0, principalMinor($0)) }
+    }
+
+    /// `m_1 … m_n`: determinants of the leading `k × k` blocks.
+    public var leadingPrincipalMinors: [Rational] {
+        (1...max(rows, 1)).map { k in rows == 0 ? .one : block(rows: 0..<k, columns: 0..<k).determinant }
+    }
+}
+
+/// All `k`-subsets of `0..<n` in lexicographic order.
+public func combinations(of n: Int, choose k: Int) -> [[Int]] {
+    guard k >= 0, k <= n else { return [] }
+    var result: [[Int]] = []
+    var current: [Int] = []
+    func extend(_ start: Int) {
+        if current.count == k { result.append(current); return }
+        for i in start..<n where n - i >= k - current.count {
+            current.append(i); extend(i + 1); current.removeLast()
+        }
+    }
+    extend(0)
+    return result
+}

@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""Independent checker for flowproof certificates, format version 1.
+
+Written only from docs/certificate-format.md and docs/theory.md; exact
+rational arithmetic (fractions.Fraction), standard library only.
+
+    python3 scripts/independent-check.py PATH...
+
+PATH is a .json file or a directory (searched recursively for *.json).
+Prints `OK  <path>  <summary>` or `FAIL <path>: <reason>` per file.
+Exit status: 0 all OK, 1 some failed, 2 usage error.
+"""
+import itertools
+import json
+import math
+import os
+import re
+import sys
+from fractions import Fraction
+
+
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)   # exact entries may have thousands of digits
+
+
+class Bad(Exception):
+    """The certificate is rejected; the message is the reason."""
+
+
+RATIONAL = re.compile(r"-?(0|[1-9][0-9]*)(/[1-9][0-9]*)?")
+HEXFLOAT = re.compile(r"(-?)0[xX]([0-9a-fA-F]+)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)")
+
+
+# ---------------------------------------------------------------- parsing
+
+def rational(s, where):
+    """A canonical rational string -> Fraction (lowest terms, no /1, no -0)."""
+    if not isinstance(s, str) or not RATIONAL.fullmatch(s):
+        raise Bad(f"{where}: not a rational number string: {s!r}")
+    v = Fraction(s)
+    if s.startswith("-0") or ("/" in s and str(v) != s):
+        raise Bad(f"{where}: non-canonical rational {s!r} (canonical: {str(v)!r})")
+    return v
+
+
+def hexfloat(s, where):
+    """A C99 %a string -> its exact value, which must be a binary64 value."""
+    m = HEXFLOAT.fullmatch(s)
+    if not m:
+        raise Bad(f"{where}: not a rational or hex-float string: {s!r}")
+    sign, ip, fp, ex = m.group(1), m.group(2), m.group(3) or "", int(m.group(4))
+    if abs(ex) > 5000 or len(ip) + len(fp) > 300:
+        raise Bad(f"{where}: {s!r} is not a binary64 value (out of range)")
+    v = Fraction(int(ip + fp, 16)) * Fraction(2) ** (ex - 4 * len(fp))
+    return -v if sign else v
+
+
+def layer_number(s, where, binary64):
+    if binary64 and isinstance(s, str) and not RATIONAL.fullmatch(s):
+        v = hexfloat(s, where)
+    else:
+        v = rational(s, where)
+    if binary64:
+        try:
+            ok = math.isfinite(float(v)) and Fraction(float(v)) == v
+        except OverflowError:
+            ok = False
+        if not ok:
+            raise Bad(f"{where}: {s!r} is not exactly a binary64 value")
+    return v
+
+
+def approx(x):
+    try:
+        return f"{float(x):.6g}"
+    except OverflowError:
+        return "huge"
+
+
+def integer(x, where, lo=None):
+    """Integer metadata (d, j, k, depth, version): JSON integer or canonical integer string."""
+    if isinstance(x, str) and re.fullmatch(r"-?(0|[1-9][0-9]*)", x) and x != "-0":
+        x = int(x)
+    if type(x) is not int:
+        raise Bad(f"{where}: expected an integer, got {x!r}")
+    if lo is not None and x < lo:
+        raise Bad(f"{where}: {x} < {lo}")
+    return x
+
+
+def field(obj, key, where="certificate"):
+    if not isinstance(obj, dict) or key not in obj:
+        raise Bad(f"{where}: missing field {key!r}")
+    return obj[key]
+
+
+def vector(x, n, where, parse=rational):
+    if not isinstance(x, list) or len(x) != n:
+        raise Bad(f"{where}: expected a list of {n} numbers")
+    return [parse(s, f"{where}[{i}]") for i, s in enumerate(x)]
+
+
+def matrix(x, rows, cols, where, parse=rational):
+    if not isinstance(x, list) or len(x) != rows:
+        raise Bad(f"{where}: expected {rows} rows")
+    return [vector(r, cols, f"{where}[{i}]", parse) for i, r in enumerate(x)]
+
+
+# ---------------------------------------------------------- linear algebra
+
+def matmul(X, Y):
+    cols = len(Y[0])
+    out = []
+    for row in X:
+        acc = [Fraction(0)] * cols
+        for a, yrow in zip(row, Y):
+            if a:
+                for c, b in enumerate(yrow):
+                    if b:
+                        acc[c] += a * b
+        out.append(acc)
+    return out
+
+
+def identity(n):
+    return [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+
+
+def blocks(T, d):
+    return ([r[:d] for r in T[:d]], [r[d:] for r in T[:d]],
+            [r[:d] for r in T[d:]], [r[d:] for r in T[d:]])
+
+
+def v_block(T, d):
+    """V = (T^-1)_22: solve T X = [0; I] by Gauss-Jordan, return rows d..2d-1."""
+    n = 2 * d
+    aug = [T[i][:] + [Fraction(int(i == d + c)) for c in range(d)] for i in range(n)]
+    for col in range(n):
+        piv = next((r for r in range(col, n) if aug[r][col]), None)
+        if piv is None:
+            raise Bad("matrix is singular, V = (T^-1)22 undefined")
+        aug[col], aug[piv] = aug[piv], aug[col]
+        p = aug[col][col]
+        aug[col] = [x / p for x in aug[col]]
+        for r in range(n):
+            f = aug[r][col]
+            if r != col and f:
+                aug[r] = [x - f * y for x, y in zip(aug[r], aug[col])]
+    return [row[n:] for row in aug[d:]]
+
+
+def int_det(A):
+    """Determinant of an integer matrix (Bareiss, fraction-free)."""
+    A = [r[:] for r in A]
+    n, sign, prev = len(A), 1, 1
+    for k in range(n - 1):
+        if A[k][k] == 0:
+            sw = next((r for r in range(k + 1, n) if A[r][k]), None)
+            if sw is None:
+                return 0
+            A[k], A[sw], sign = A[sw], A[k], -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                A[i][j] = (A[i][j] * A[k][k] - A[i][k] * A[k][j]) // prev
+        prev = A[k][k]
+    return sign * A[n - 1][n - 1] if n else 1
+
+
+def minor_signs(A, j):
+    """Signs of all j x j principal minors of the rational matrix A."""
+    den = math.lcm(*(x.denominator for r in A for x in r))
+    Z = [[int(x * den) for x in r] for r in A]   # scaling by den > 0 keeps signs
+    for I in itertools.combinations(range(len(A)), j):
+        m = int_det([[Z[a][b] for b in I] for a in I])
+        yield (m > 0) - (m < 0)
+
+
+# ------------------------------------------------------------ the claims
+
+def admissible(x, regime):
+    return x > 0 if regime == "positive" else x != 0
+
+
+def check_layers(cert, d, regime, binary64, want_pairs=None):
+    layers = field(cert, "layers")
+    if not isinstance(layers, list) or not layers:
+        raise Bad("layers: expected a non-empty list")
+    if want_pairs is not None and len(layers) != want_pairs:
+        raise Bad(f"layers: depth {want_pairs} needs exactly {want_pairs} pairs, got {len(layers)}")
+    num = lambda s, w: layer_number(s, w, binary64)
+    n = 2 * d
+    P = identity(n)
+    for idx, lay in enumerate(layers):
+        w = f"layers[{idx}]"
+        if not isinstance(lay, dict):
+            raise Bad(f"{w}: expected an object")
+        A = matrix(field(lay, "A", w), d, d, w + ".A", num)
+        B = vector(field(lay, "B", w), d, w + ".B", num)
+        C = vector(field(lay, "C", w), d, w + ".C", num)
+        D = matrix(field(lay, "D", w), d, d, w + ".D", num)
+        for name, diag in (("B", B), ("C", C)):
+            for i, x in enumerate(diag):
+                if not admissible(x, regime):
+                    raise Bad(f"{w}.{name}[{i}] = {x} violates regime {regime}")
+        L = [[Fraction(int(i == j)) for j in range(d)] + [Fraction(0)] * d for i in range(d)]
+        L += [A[i] + [B[i] if i == j else Fraction(0) for j in range(d)] for i in range(d)]
+        U = [[C[i] if i == j else Fraction(0) for j in range(d)] + D[i] for i in range(d)]
+        U += [[Fraction(0)] * d + [Fraction(int(i == j)) for j in range(d)] for i in range(d)]
+        P = matmul(matmul(P, L), U)
+    return P
+
+
+def check_factorization(cert, T, d, regime):
+    arith = field(cert, "arithmetic")
+    if arith == "exact":
+        P = check_layers(cert, d, regime, False)
+        for i in range(2 * d):
+            for j in range(2 * d):
+                if P[i][j] != T[i][j]:
+                    raise Bad(f"product of layers differs from matrix at ({i},{j}): {P[i][j]} != {T[i][j]}")
+        return f"factorization exact, {len(cert['layers'])} pair(s)"
+    if arith == "binary64":
+        res = field(cert, "residual")
+        if field(res, "norm", "residual") != "frobenius":
+            raise Bad(f"residual.norm: expected 'frobenius', got {res['norm']!r}")
+        r = rational(field(res, "bound", "residual"), "residual.bound")
+        if r < 0:
+            raise Bad(f"residual.bound {r} is negative")
+        P = check_layers(cert, d, regime, True)
+        sq = sum((T[i][j] - P[i][j]) ** 2 for i in range(2 * d) for j in range(2 * d))
+        if sq > r * r:
+            raise Bad(f"Frobenius residual^2 {approx(sq)} exceeds bound^2 {approx(r * r)}")
+        return f"factorization binary64, {len(cert['layers'])} pair(s), residual <= {r}"
+    raise Bad(f"arithmetic: expected 'exact' or 'binary64', got {arith!r}")
+
+
+def check_witness(cert, T, d, regime):
+    """Prove T not in K_2(regime) from cert['witness']; return a summary."""
+    wit = field(cert, "witness")
+    kind = field(wit, "type", "witness")
+    T11, T12, T21, _ = blocks(T, d)
+    if kind == "principal-minors":
+        if regime != "positive":
+            raise Bad("witness principal-minors only proves not-in-K2 in regime positive")
+        j = integer(field(wit, "j", "witness"), "witness.j", 1)
+        if j >= d:
+            raise Bad(f"witness.j = {j} must be < d = {d}")
+        sign = field(wit, "sign", "witness")
+        if sign not in ("+", "-"):
+            raise Bad(f"witness.sign: expected '+' or '-', got {sign!r}")
+        V = v_block(T, d)
+        nonneg, nonpos = (T11, V) if sign == "+" else (V, T11)
+        s = list(minor_signs(nonneg, j))
+        if min(s) < 0 or max(s) <= 0:
+            raise Bad(f"principal minors of size {j} of {'T11' if sign == '+' else 'V'} are not all >= 0 with one > 0")
+        if max(minor_signs(nonpos, j)) > 0:
+            raise Bad(f"some principal minor of size {j} of {'V' if sign == '+' else 'T11'} is > 0")
+        return f"principal-minors j={j} sign={sign}"
+    if kind not in ("t11-zero-signed", "t11-zero-positive"):
+        raise Bad(f"witness.type: unknown {kind!r}")
+    if kind == "t11-zero-positive" and regime != "positive":
+        raise Bad("witness t11-zero-positive only proves not-in-K2 in regime positive")
+    if any(x for r in T11 for x in r):
+        raise Bad(f"witness {kind} requires T11 = 0")
+    pairs = [(i, j) for i in range(d) for j in range(d) if i != j]
+    M = [[T12[i][c] * T21[c][j] for c in range(d)] for i, j in pairs]
+    y = vector(field(wit, "y", "witness"), len(pairs), "witness.y")
+    yM = [sum(y[r] * M[r][c] for r in range(len(pairs))) for c in range(d)]
+    if kind == "t11-zero-signed":
+        k = integer(field(wit, "k", "witness"), "witness.k", 0)
+        if k >= d:
+            raise Bad(f"witness.k = {k} must be < d = {d}")
+        if yM != [Fraction(int(c == k)) for c in range(d)]:
+            raise Bad(f"y^T M != e_{k}")
+        return f"t11-zero-signed k={k}"
+    u = vector(field(wit, "u", "witness"), d, "witness.u")
+    w = vector(field(wit, "w", "witness"), d, "witness.w")
+    if min(u + w) < 0 or not any(u + w):
+        raise Bad("witness u, w must be >= 0 and not all zero")
+    for c in range(d):   # (M^T y - u + N^T w)_c with N[i, c] = T12[i][c] T21[c][i]
+        if yM[c] - u[c] + sum(w[i] * T12[i][c] * T21[c][i] for i in range(d)) != 0:
+            raise Bad(f"M^T y - u + N^T w is nonzero at index {c}")
+    return "t11-zero-positive"
+
+
+def in_K1(T, d, regime):
+    """theory.md section 3: T11 diagonal admissible, Schur complement diagonal admissible."""
+    T11, T12, T21, T22 = blocks(T, d)
+    for i in range(d):
+        for j in range(d):
+            if (i == j and not admissible(T11[i][i], regime)) or (i != j and T11[i][j]):
+                return False
+    for i in range(d):
+        for j in range(d):
+            s = T22[i][j] - sum(T21[i][c] * T12[c][j] / T11[c][c] for c in range(d))
+            if (i == j and not admissible(s, regime)) or (i != j and s):
+                return False
+    return True
+
+
+def check_depth(cert, T, d, regime):
+    m = integer(field(cert, "depth"), "depth", 1)
+    if m > 3:
+        raise Bad(f"depth {m}: version 1 defines proofs for depth 1, 2, 3 only")
+    if cert.get("arithmetic", "exact") != "exact":
+        raise Bad("depth: layers must be an exact factorization")
+    P = check_layers(cert, d, regime, False, want_pairs=m)
+    if P != T:
+        raise Bad("product of layers differs from matrix")
+    if m == 1:
+        return "depth 1"
+    if m == 2:
+        if in_K1(T, d, regime):
+            raise Bad("depth 2 claimed but T is in K_1")
+        return "depth 2 (T not in K_1)"
+    return f"depth 3 ({check_witness(cert, T, d, regime)})"
+
+
+def check_certificate(cert):
+    if not isinstance(cert, dict):
+        raise Bad("top level is not a JSON object")
+    if field(cert, "format") != "flowproof-certificate":
+        raise Bad(f"format: expected 'flowproof-certificate', got {cert['format']!r}")
+    if integer(field(cert, "version"), "version") != 1:
+        raise Bad(f"version: unsupported {cert['version']!r}")
+    regime = field(cert, "regime")
+    if regime not in ("positive", "signed"):
+        raise Bad(f"regime: expected 'positive' or 'signed', got {regime!r}")
+    d = integer(field(cert, "d"), "d", 1)
+    T = matrix(field(cert, "matrix"), 2 * d, 2 * d, "matrix")
+    claim = field(cert, "claim")
+    if claim == "factorization":
+        s = check_factorization(cert, T, d, regime)
+    elif claim == "not-in-K2":
+        s = "not-in-K2 (" + check_witness(cert, T, d, regime) + ")"
+    elif claim == "depth":
+        s = check_depth(cert, T, d, regime)
+    else:
+        raise Bad(f"claim: unknown {claim!r}")
+    return f"{s}, regime {regime}, d={d}"
+
+
+def no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    dup = {k for k in keys if keys.count(k) > 1}
+    if dup:
+        raise Bad(f"duplicate JSON key(s): {sorted(dup)}")
+    return dict(pairs)
+
+
+def check_file(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            cert = json.load(f, object_pairs_hook=no_duplicates)
+    except Bad as e:
+        return False, str(e)
+    except (OSError, ValueError, RecursionError) as e:
+        return False, f"cannot read JSON: {e}"
+    try:
+        return True, check_certificate(cert)
+    except Bad as e:
+        return False, str(e)
+    except Exception as e:   # malformed input must never crash the checker
+        return False, f"malformed certificate ({type(e).__name__}: {e})"
+
+
+def files(paths):
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, names in os.walk(p):
+                dirs.sort()
+                for n in sorted(names):
+                    if n.endswith(".json"):
+                        yield os.path.join(root, n)
+        else:
+            yield p
+
+
+def main(argv):
+    if not argv:
+        print("usage: independent-check.py PATH...  (.json files or directories)", file=sys.stderr)
+        return 2
+    ok_all = True
+    for path in files(argv):
+        ok, msg = check_file(path)
+        ok_all &= ok
+        print(f"OK  {path}  {msg}" if ok else f"FAIL {path}: {msg}")
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
