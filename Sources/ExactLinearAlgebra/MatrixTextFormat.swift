@@ -7,6 +7,10 @@ public struct MatrixInputError: Error, Equatable, CustomStringConvertible {
     public let column: Int?
     public let message: String
 
+    public init(source: String, line: Int?, column: Int?, message: String) {
+        self.source = source; self.line = line; self.column = column; self.message = message
+    }
+
     public var description: String {
         var location = source
         if let line { location += ":\(line)" }

@@ -1,0 +1,93 @@
+import CouplingLayers
+import ExactLinearAlgebra
+
+extension Certificate {
+    /// The certificate as JSON text, byte-for-byte deterministic: fixed key
+    /// order, one matrix row per line, canonical numbers, trailing newline.
+    public var jsonText: String {
+        var fields: [(String, String)] = [
+            ("format", quoted("flowproof-certificate")),
+            ("version", "1"),
+            ("claim", quoted(claim.name)),
+        ]
+        switch claim {
+        case .exactFactorization, .depth: fields.append(("arithmetic", quoted("exact")))
+        case .binary64Factorization: fields.append(("arithmetic", quoted("binary64")))
+        case .notInK2: break
+        }
+        fields.append(("regime", quoted(regime.rawValue)))
+        fields.append(("d", String(d)))
+        fields.append(("matrix", matrixJSON(matrix, indent: "  ", number: \.description)))
+        switch claim {
+        case .exactFactorization(let layers):
+            fields.append(("layers", layersJSON(layers, number: \.description)))
+        case .binary64Factorization(let layers, let bound):
+            fields.append(("layers", layersJSON(layers, number: binary64Text)))
+            fields.append(("residual", "{\"norm\": \"frobenius\", \"bound\": \(quoted(bound.description))}"))
+        case .notInK2(let witness):
+            fields.append(("witness", witnessJSON(witness)))
+        case .depth(let layers, let witness):
+            fields.append(("depth", String(layers.count)))
+            fields.append(("layers", layersJSON(layers, number: \.description)))
+            if let witness { fields.append(("witness", witnessJSON(witness))) }
+        }
+        for (key, value) in extras {
+            switch value {
+            case .string(let s): fields.append((key, quoted(s)))
+            case .integer(let i): fields.append((key, String(i)))
+            }
+        }
+        return "{\n" + fields.map { "  \(quoted($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n}\n"
+    }
+}
+
+private func quoted(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        default:
+            if scalar.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16) }
+            else { out.unicodeScalars.append(scalar) }
+        }
+    }
+    return out + "\""
+}
+
+private func vectorJSON(_ v: [Rational], number: (Rational) -> String) -> String {
+    "[" + v.map { quoted(number($0)) }.joined(separator: ", ") + "]"
+}
+
+private func matrixJSON(_ m: RationalMatrix, indent: String, number: (Rational) -> String) -> String {
+    "[\n" + m.rowArrays.map { indent + "  " + vectorJSON($0, number: number) }.joined(separator: ",\n") + "\n" + indent + "]"
+}
+
+private func layersJSON(_ layers: [CouplingPair], number: (Rational) -> String) -> String {
+    let items = layers.map { layer in
+        "    {\n      \"A\": \(matrixJSON(layer.A, indent: "      ", number: number)),\n"
+            + "      \"B\": \(vectorJSON(layer.B, number: number)),\n"
+            + "      \"C\": \(vectorJSON(layer.C, number: number)),\n"
+            + "      \"D\": \(matrixJSON(layer.D, indent: "      ", number: number))\n    }"
+    }
+    return "[\n" + items.joined(separator: ",\n") + "\n  ]"
+}
+
+private func witnessJSON(_ w: NotInK2Witness) -> String {
+    let body: String
+    switch w {
+    case .principalMinors(let j, let sign):
+        body = "\"j\": \(j), \"sign\": \(quoted(sign))"
+    case .t11ZeroSigned(let k, let y):
+        body = "\"k\": \(k), \"y\": \(vectorJSON(y, number: \.description))"
+    case .t11ZeroPositive(let y, let u, let w):
+        body = "\"y\": \(vectorJSON(y, number: \.description)), \"u\": \(vectorJSON(u, number: \.description)), \"w\": \(vectorJSON(w, number: \.description))"
+    }
+    return "{\"type\": \(quoted(w.typeName)), \(body)}"
+}
+
+/// Layer entries of binary64 certificates are written in C99 `%a` form.
+private func binary64Text(_ x: Rational) -> String {
+    x.doubleValue.hexFloatDescription
+}

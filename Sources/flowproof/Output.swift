@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+/// Exit statuses with one meaning each (listed in `flowproof --help`).
+enum ExitStatus {
+    static let rejected = ExitCode(1)
+    static let badInput = ExitCode(2)
+    static let internalError = ExitCode(70)
+}
+
+/// Prints one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("flowproof: " + message + "\n").utf8))
+}
+
+/// Fails with a one-line reason on stderr and the given exit status.
+func fail(_ message: String, _ status: ExitCode) -> ExitCode {
+    printError(message)
+    return status
+}
+
+/// A JSON value with ordered object keys, so `--json` output is stable.
+enum JSONValue {
+    case string(String), int(Int), double(Double), bool(Bool), null
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    var text: String {
+        switch self {
+        case .string(let s): return quote(s)
+        case .int(let i): return String(i)
+        case .double(let x): return x.isFinite ? String(x) : "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .array(let items): return "[" + items.map(\.text).joined(separator: ", ") + "]"
+        case .object(let fields): return "{" + fields.map { quote($0.0) + ": " + $0.1.text }.joined(separator: ", ") + "}"
+        }
+    }
+
+    private func quote(_ s: String) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
+        let array = String(decoding: data, as: UTF8.self)
+        return String(array.dropFirst().dropLast())
+    }
+}
+
+/// Whether standard error is a terminal (progress is drawn only then).
+var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Certificates
+import Foundation
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-check certificates exactly; exit 0 iff every one holds.",
+        discussion: """
+        Accepts files and directories (searched recursively for *.json). Each certificate is \
+        parsed strictly (canonical numbers, exact shapes) and its claim is re-checked from its \
+        own content: products of layers, residual bounds, lower-bound witnesses.
+
+        Examples:
+          flowproof verify proofs/
+          flowproof verify cert.json --json
+        """)
+
+    @Argument(help: "Certificate files or directories.")
+    var paths: [String]
+
+    @Flag(help: "Print one JSON document instead of verdict lines.")
+    var json = false
+
+    @Flag(help: "Print only rejected certificates and the final count.")
+    var quiet = false
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give at least one certificate file or directory") }
+    }
+
+    func run() throws {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw fail("\(path): no such file or directory", ExitStatus.badInput)
+            }
+            files += isDirectory.boolValue ? jsonFiles(under: path) : [path]
+        }
+        guard !files.isEmpty else { throw fail("no *.json certificates under \(paths.joined(separator: " "))", ExitStatus.badInput) }
+        var results: [JSONValue] = []
+        var rejected = 0
+        let progress = ProgressLine(total: files.count, enabled: !json && standardErrorIsTerminal)
+        for (index, file) in files.enumerated() {
+            let verdict = CertificateVerifier.verify(path: file)
+            progress.update(index + 1)
+            switch verdict {
+            case .accepted(let summary):
+                if !json && !quiet { progress.clear(); print("OK        \(file)  \(summary)") }
+                results.append(.object([("path", .string(file)), ("accepted", .bool(true)), ("summary", .string(summary))]))
+            case .rejected(let reason):
+                rejected += 1
+                if !json { progress.clear(); print("REJECTED  \(file): \(reason)") }
+                results.append(.object([("path", .string(file)), ("accepted", .bool(false)), ("reason", .string(reason))]))
+            }
+        }
+        progress.clear()
+        if json {
+            print(JSONValue.object([
+                ("command", .string("verify")),
+                ("accepted", .int(files.count - rejected)),
+                ("rejected", .int(rejected)),
+                ("results", .array(results)),
+            ]).text)
+        } else {
+            print("\(files.count) certificates: \(files.count - rejected) accepted, \(rejected) rejected")
+        }
+        if rejected > 0 { throw ExitStatus.rejected }
+    }
+
+    private func jsonFiles(under directory: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(".json") { found.append((directory as NSString).appendingPathComponent(relative)) }
+        }
+        return found.sorted()
+    }
+}
+
+/// A single self-overwriting progress line on stderr (terminals only).
+final class ProgressLine {
+    let total: Int
+    let enabled: Bool
+    let start = Date()
+
+    init(total: Int, enabled: Bool) { self.total = total; self.enabled = enabled }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let line = String(format: "\r%d/%d  %.1f/s  ETA %.0fs ", done, total, rate, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

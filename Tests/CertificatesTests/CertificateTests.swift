@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import Certificates
+import CouplingLayers
+import ExactLinearAlgebra
+
+@Suite struct CertificateTests {
+    static func randomMatrix(_ n: Int, _ rng: inout SeededGenerator) -> RationalMatrix {
+        while true {
+            var t = RationalMatrix(rows: n, columns: n) { _, _ in Rational(rng.int(in: -9...9), rng.int(in: 1...4)) }
+            let det = t.determinant
+            if det.isZero { continue }
+            if det.sign < 0 { for j in 0..<n { t[0, j] = -t[0, j] } }
+            return t
+        }
+    }
+
+    /// Decompose, write, re-read and check through the verifier only.
+    @Test(arguments: Regime.allCases)
+    func randomFactorizationsVerifyThroughTheirCertificates(regime: Regime) throws {
+        var rng = SeededGenerator(seed: 77)
+        for d in 1...6 {
+            for _ in 0..<(d <= 3 ? 4 : 1) {
+                let t = Self.randomMatrix(2 * d, &rng)
+                let f = try ExactDecomposer(seed: 1).decompose(t, regime: regime)
+                let json = Certificate(factorization: f, seed: 1).jsonText
+                #expect(CertificateVerifier.verify(json: json).isAccepted)
+                #expect(try CertificateReader.parse(data: Data(json.utf8)).matrix == t)
+            }
+        }
+    }
+
+    @Test func certificatesAreByteIdenticalForTheSameSeed() throws {
+        var rng = SeededGenerator(seed: 4)
+        let t = Self.randomMatrix(6, &rng)
+        let a = Certificate(factorization: try ExactDecomposer(seed: 9).decompose(t, regime: .positive), seed: 9).jsonText
+        let b = Certificate(factorization: try ExactDecomposer(seed: 9).decompose(t, regime: .positive), seed: 9).jsonText
+        #expect(a == b)
+    }
+
+    func swapCertificate() throws -> String {
+        let swap = RationalMatrix.blocks(.zero(2, 2), .identity(2), .identity(2), .zero(2, 2))
+        return Certificate(factorization: try ExactDecomposer().decompose(swap, regime: .positive), seed: 0).jsonText
+    }
+
+    func rejects(_ json: String, containing fragment: String) {
+        let verdict = CertificateVerifier.verify(json: json)
+        guard case .rejected(let reason) = verdict else {
+            Issue.record("accepted a bad certificate (\(fragment))"); return
+        }
+        #expect(reason.contains(fragment), "reason was: \(reason)")
+    }
+
+    /// Changes the first occurrence of `old` after `anchor`.
+    func tamper(_ json: String, after anchor: String, _ old: String, _ new: String) -> String {
+        let start = json.range(of: anchor)!.upperBound
+        let hit = json.range(of: old, range: start..<json.endIndex)!
+        return json.replacingCharacters(in: hit, with: new)
+    }
+
+    @Test func tamperedCertificatesAreRejected() throws {
+        let json = try swapCertificate()
+        #expect(CertificateVerifier.verify(json: json).isAccepted)
+        rejects(tamper(json, after: "\"D\"", "\"0\"", "\"1\""), containing: "does not equal")
+        rejects(tamper(json, after: "\"matrix\"", "\"1\"", "\"2\""), containing: "does not equal")
+        rejects(tamper(json, after: "\"matrix\"", "\"1\"", "\"2/2\""), containing: "canonical")
+        rejects(tamper(json, after: "\"matrix\"", "\"1\"", "1"), containing: "JSON strings")
+        rejects(tamper(json, after: "\"B\"", "\"1\"", "\"-1\""), containing: "regime")
+        rejects(tamper(json, after: "\"B\"", "\"1\"", "\"0x1p+0\""), containing: "canonical")
+        rejects(tamper(json, after: "\"version\"", "1", "2"), containing: "version")
+        rejects(tamper(json, after: "\"d\"", "2", "3"), containing: "rows")
+        rejects(tamper(json, after: "\"claim\"", "factorization", "depth"), containing: "depth")
+        rejects(String(json.dropLast(5)), containing: "JSON")
+        rejects("", containing: "empty")
+        rejects("[1, 2]", containing: "object")
+    }
+
+    @Test func witnessesAreChecked() {
+        // [I 2I; I I] at d = 2: T11 = I has 1×1 minors 1, V = -I has -1.
+        let t = RationalMatrix.blocks(.identity(2), 2 * .identity(2), .identity(2), .identity(2))
+        let good = Certificate(regime: .positive, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: "+")))
+        #expect(CertificateVerifier.verify(json: good.jsonText).isAccepted)
+        let wrongSign = Certificate(regime: .positive, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: "-")))
+        #expect(!CertificateVerifier.verify(json: wrongSign.jsonText).isAccepted)
+        let signed = Certificate(regime: .signed, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: "+")))
+        rejects(signed.jsonText, containing: "proves nothing")
+
+        // Swap at d = 2 in the positive regime: M rows (0,1), (1,0) give
+        // γ1 = 0 and γ0 = 0; N = I. Farkas: y = (1, 1)… Mᵀy = (y(1,0), y(0,1)).
+        let swap = RationalMatrix.blocks(.zero(2, 2), .identity(2), .identity(2), .zero(2, 2))
+        // M = [[0, 0], [0, 0]] (T12[i][c] T21[c][j] = δ_ic δ_cj = 0 for i ≠ j), N = I:
+        // Mᵀy − u + Nᵀw = −u + w = 0 with u = w = (1, 0).
+        let farkas = Certificate(regime: .positive, matrix: swap,
+                                 claim: .notInK2(.t11ZeroPositive(y: [0, 0], u: [1, 0], w: [1, 0])))
+        #expect(CertificateVerifier.verify(json: farkas.jsonText).isAccepted)
+        let zeroFarkas = Certificate(regime: .positive, matrix: swap,
+                                     claim: .notInK2(.t11ZeroPositive(y: [0, 0], u: [0, 0], w: [0, 0])))
+        rejects(zeroFarkas.jsonText, containing: "not all zero")
+        let badSigned = Certificate(regime: .signed, matrix: swap, claim: .notInK2(.t11ZeroSigned(k: 0, y: [1, 0])))
+        rejects(badSigned.jsonText, containing: "e_0")
+    }
+
+    @Test func binary64ResidualBoundIsChecked() throws {
+        let t = RationalMatrix.identity(2)
+        let layer = CouplingPair(A: .zero(1, 1), B: [Rational(1)], C: [Rational(exactly: 1 + Double.ulpOfOne)!], D: .zero(1, 1))
+        func certificate(_ bound: Rational) -> String {
+            Certificate(regime: .positive, matrix: t, claim: .binary64Factorization(layers: [layer], residualBound: bound)).jsonText
+        }
+        #expect(certificate(Rational.powerOfTwo(-52)).contains("0x1.0000000000001p+0"))
+        #expect(CertificateVerifier.verify(json: certificate(Rational.powerOfTwo(-52))).isAccepted)
+        rejects(certificate(Rational.powerOfTwo(-53)), containing: "below the exact residual")
+    }
+
+    @Test func depthClaimsCheckTheirProofs() throws {
+        let identity = RationalMatrix.identity(4)
+        let one = try ExactDecomposer().decompose(identity, regime: .positive)
+        let claimTwo = Certificate(regime: .positive, matrix: identity, claim: .depth(layers: one.layers + one.layers, witness: nil))
+        rejects(claimTwo.jsonText, containing: "in K_1")
+        let claimOne = Certificate(regime: .positive, matrix: identity, claim: .depth(layers: one.layers, witness: nil))
+        #expect(CertificateVerifier.verify(json: claimOne.jsonText).isAccepted)
+    }
+
+    @Test func writesAtomically() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowproof-\(UUID().uuidString)")
+        let path = directory.appendingPathComponent("nested/cert.json").path
+        try AtomicFile.write("{}", to: path)
+        try AtomicFile.write(try swapCertificate(), to: path)
+        #expect(CertificateVerifier.verify(path: path).isAccepted)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("nested").path)
+        #expect(leftovers == ["cert.json"])
+        try FileManager.default.removeItem(at: directory)
+    }
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Regenerate the factorization corpus in proofs/ (issue 2 families).
+
+Usage: python3 scripts/make-proofs.py [--flowproof PATH]
+Matrices are generated here deterministically and decomposed by the
+flowproof CLI, which multiplies every result back exactly before writing.
+"""
+import argparse, os, random, subprocess, sys, tempfile
+from fractions import Fraction
+
+def identity(n):
+    return [[int(i == j) for j in range(n)] for i in range(n)]
+
+def swap(d):
+    return [[int(j == (i + d) % (2 * d)) for j in range(2 * d)] for i in range(2 * d)]
+
+def reversal(n):
+    return [[int(i + j == n - 1) for j in range(n)] for i in range(n)]
+
+def two_identity(d):
+    n = 2 * d
+    return [[(2 if j - i == d else 1) if (i == j or abs(i - j) == d) else 0 for j in range(n)] for i in range(n)]
+
+def zero_corner(d):
+    # [0 I; N 0] with N the cyclic shift, one entry negated: sign det N = (-1)^d.
+    n = 2 * d
+    t = [[0] * n for _ in range(n)]
+    for i in range(d):
+        t[i][d + i] = 1
+        t[d + i][(i + 1) % d] = -1 if i == 0 else 1
+    return t
+
+def det(m):
+    m = [[Fraction(x) for x in row] for row in m]
+    n, sign, result = len(m), 1, Fraction(1)
+    for k in range(n):
+        p = next((r for r in range(k, n) if m[r][k] != 0), None)
+        if p is None:
+            return Fraction(0)
+        if p != k:
+            m[k], m[p] = m[p], m[k]
+            sign = -sign
+        result *= m[k][k]
+        for r in range(k + 1, n):
+            f = m[r][k] / m[k][k]
+            for c in range(k, n):
+                m[r][c] -= f * m[k][c]
+    return sign * result
+
+def random_integer(d, rng):
+    n = 2 * d
+    while True:
+        t = [[rng.randint(-9, 9) for _ in range(n)] for _ in range(n)]
+        value = det(t)
+        if value != 0:
+            if value < 0:
+                t[0] = [-x for x in t[0]]
+            return t
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--flowproof", default=".build/release/flowproof")
+    parser.add_argument("--out", default="proofs")
+    args = parser.parse_args()
+    families = {
+        "identity": [(f"identity-d{d}", identity(2 * d)) for d in range(1, 5)],
+        "swap": [(f"swap-d{d}", swap(d)) for d in range(2, 9, 2)],
+        "reversal": [(f"reversal-d{d}", reversal(2 * d)) for d in range(2, 9, 2)],
+        "two-identity": [(f"two-identity-d{d}", two_identity(d)) for d in range(2, 9, 2)],
+        "zero-corner": [(f"zero-corner-d{d}", zero_corner(d)) for d in range(2, 7)],
+    }
+    rng = random.Random(2026)
+    families["random"] = [(f"random-{k:02d}-d{1 + k % 6}", random_integer(1 + k % 6, rng)) for k in range(20)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for family, items in families.items():
+            for name, matrix in items:
+                assert det(matrix) > 0, name
+                source = os.path.join(tmp, name + ".txt")
+                with open(source, "w") as f:
+                    f.write("\n".join(" ".join(map(str, row)) for row in matrix) + "\n")
+                target = os.path.join(args.out, family, name + ".json")
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                subprocess.run([args.flowproof, "decompose", source, "--seed", "0", "--out", target, "--json"],
+                               check=True, stdout=subprocess.DEVNULL)
+                print(target)
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,309 @@
+"""Self-test for scripts/independent-check.py.
+
+    python3 -m pytest scripts/test_independent_check.py -q
+
+Certificates are built by hand here; every matrix is recomputed from its
+layers with the small Fraction helpers below, independently of the checker.
+"""
+import copy
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction as Fr
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPT = os.path.join(HERE, "independent-check.py")
+_spec = importlib.util.spec_from_file_location("independent_check", SCRIPT)
+ic = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ic)
+
+
+# ------------------------------------------------------------- helpers
+
+def mul(X, Y):
+    return [[sum(X[i][k] * Y[k][j] for k in range(len(Y))) for j in range(len(Y[0]))]
+            for i in range(len(X))]
+
+
+def product(layers, d, parse=Fr):
+    """L(A1,B1) U(C1,D1) ... with entries parsed by `parse`."""
+    P = [[Fr(int(i == j)) for j in range(2 * d)] for i in range(2 * d)]
+    for lay in layers:
+        A = [[parse(x) for x in r] for r in lay["A"]]
+        D = [[parse(x) for x in r] for r in lay["D"]]
+        B = [parse(x) for x in lay["B"]]
+        C = [parse(x) for x in lay["C"]]
+        L = [[Fr(int(i == j)) for j in range(d)] + [Fr(0)] * d for i in range(d)]
+        L += [A[i] + [B[i] if i == j else Fr(0) for j in range(d)] for i in range(d)]
+        U = [[C[i] if i == j else Fr(0) for j in range(d)] + D[i] for i in range(d)]
+        U += [[Fr(0)] * d + [Fr(int(i == j)) for j in range(d)] for i in range(d)]
+        P = mul(mul(P, L), U)
+    return P
+
+
+def s(M):
+    return [[str(x) for x in r] for r in M]
+
+
+def cert(claim, d, matrix, regime="positive", **extra):
+    c = {"format": "flowproof-certificate", "version": 1, "claim": claim,
+         "regime": regime, "d": d, "matrix": s(matrix), "generator": "hand"}
+    c.update(extra)
+    return c
+
+
+def ok(c):
+    return ic.check_certificate(copy.deepcopy(c))
+
+
+def rejected(c, fragment=""):
+    with pytest.raises(ic.Bad) as e:
+        ic.check_certificate(copy.deepcopy(c))
+    assert fragment in str(e.value), str(e.value)
+    return str(e.value)
+
+
+def F(rows):
+    return [[Fr(x) for x in r] for r in rows]
+
+
+# d = 2 examples from theory.md section 4
+I2I = F([[1, 0, 2, 0], [0, 1, 0, 2], [1, 0, 1, 0], [0, 1, 0, 1]])      # [I 2I; I I]
+SWAP = F([[0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0]])     # [0 I; I 0]
+N01 = F([[0, 0, 1, 0], [0, 0, 0, 1], [0, 1, 0, 0], [1, 0, 0, 0]])      # [0 I; N 0], N = [[0,1],[1,0]]
+
+# Depth-3 factorizations, found offline with an exact rational search and
+# re-verified below by multiplying them out.
+I2I_3 = [{"A": [["-3/2", "-1"], ["-1/2", "3/4"]], "B": ["1/2", "1/2"], "C": ["2", "2"], "D": [["1", "-2"], ["0", "-2"]]},
+         {"A": [["0", "3"], ["1", "1"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["1/2", "-3"], ["0", "1"]]},
+         {"A": [["2", "-1"], ["1", "0"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["1", "1"], ["1", "-2"]]}]
+SWAP_3 = [{"A": [["-2", "-1"], ["-1", "0"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["0", "1"], ["2", "0"]]},
+          {"A": [["1", "0"], ["-2", "-1"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["-1", "0"], ["0", "1"]]},
+          {"A": [["1", "1"], ["-2", "-1"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["2", "1"], ["-1", "0"]]}]
+N01_3 = [{"A": [["1/2", "1/2"], ["-2", "-2"]], "B": ["-1/2", "-1"], "C": ["1", "-2"], "D": [["1", "-1"], ["-2", "0"]]},
+         {"A": [["-1", "0"], ["-1", "0"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["0", "1"], ["-1", "1/2"]]},
+         {"A": [["-1", "0"], ["-2", "2"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["2", "2"], ["0", "-1"]]}]
+# [0 I; I 0] = L(0,I) U(I,I) L(-I,I) U(-I,I)  (signed regime only)
+SWAP_2 = [{"A": [["0", "0"], ["0", "0"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["1", "0"], ["0", "1"]]},
+          {"A": [["-1", "0"], ["0", "-1"]], "B": ["1", "1"], "C": ["-1", "-1"], "D": [["1", "0"], ["0", "1"]]}]
+
+PM = {"type": "principal-minors", "j": 1, "sign": "+"}
+# M rows (0,1), (1,0); M[(i,j),c] = T12[i][c] T21[c][j]
+SWAP_POS = {"type": "t11-zero-positive", "y": ["0", "0"], "u": ["1", "0"], "w": ["1", "0"]}
+N01_SIGNED = {"type": "t11-zero-signed", "k": 0, "y": ["1", "0"]}
+
+
+def test_hand_factorizations_multiply_out():
+    assert product(I2I_3, 2) == I2I
+    assert product(SWAP_3, 2) == SWAP
+    assert product(N01_3, 2) == N01
+    assert product(SWAP_2, 2) == SWAP
+
+
+# ------------------------------------------------------- factorization
+
+D1 = [{"A": [["2"]], "B": ["3"], "C": ["5"], "D": [["-7/2"]]}]
+D2 = [{"A": [["1", "-2"], ["0", "1/3"]], "B": ["2", "1"], "C": ["1", "4"], "D": [["0", "1"], ["-1", "5"]]},
+      {"A": [["3", "0"], ["1", "1"]], "B": ["1", "1/2"], "C": ["3", "1"], "D": [["2", "0"], ["0", "-1"]]}]
+
+
+def test_exact_factorization_ok():
+    assert "factorization exact" in ok(cert("factorization", 1, product(D1, 1), arithmetic="exact", layers=D1))
+    c = cert("factorization", 2, product(D2, 2), arithmetic="exact", layers=D2)
+    assert ok(c).startswith("factorization exact, 2 pair(s)")
+    c["regime"] = "signed"                     # positive layers also satisfy signed
+    ok(c)
+
+
+def test_exact_factorization_tampered():
+    c = cert("factorization", 2, product(D2, 2), arithmetic="exact", layers=D2)
+    t = copy.deepcopy(c); t["layers"][1]["D"][1][1] = "-2"
+    rejected(t, "differs")
+    t = copy.deepcopy(c); t["matrix"][3][0] = str(Fr(t["matrix"][3][0]) + 1)
+    rejected(t, "differs")
+    t = copy.deepcopy(c); t["layers"][0]["A"][1][1] = "2/6"
+    rejected(t, "non-canonical")
+    for bad in ("2/4", "3/1", "007", "-0", "0/5", "1/-2", "0.5", "1e3", " 1", "+1", "1/0"):
+        t = copy.deepcopy(c); t["layers"][0]["D"][0][0] = bad
+        rejected(t, "layers[0].D[0][0]")
+    t = copy.deepcopy(c); t["layers"][0]["A"][0][0] = 1        # JSON number, not string
+    rejected(t, "not a rational")
+    t = copy.deepcopy(c); t["layers"][0]["A"][0][0] = "0x1p+0"  # hex float in exact cert
+    rejected(t, "not a rational")
+
+
+def test_regime_violation():
+    layers = copy.deepcopy(D2); layers[1]["B"][0] = "-1"
+    c = cert("factorization", 2, product(layers, 2), arithmetic="exact", layers=layers)
+    rejected(c, "violates regime positive")
+    c["regime"] = "signed"
+    ok(c)
+    layers[1]["B"][0] = "0"
+    c = cert("factorization", 2, product(layers, 2), regime="signed", arithmetic="exact", layers=layers)
+    rejected(c, "violates regime signed")
+
+
+def test_wrong_shape_and_fields():
+    c = cert("factorization", 2, product(D2, 2), arithmetic="exact", layers=D2)
+    t = copy.deepcopy(c); t["matrix"] = t["matrix"][:3]
+    rejected(t, "matrix")
+    t = copy.deepcopy(c); t["matrix"][0] = t["matrix"][0][:3]
+    rejected(t, "matrix[0]")
+    t = copy.deepcopy(c); t["layers"][0]["B"] = ["1"]
+    rejected(t, "layers[0].B")
+    t = copy.deepcopy(c); t["layers"][0]["A"] = [["1", "0", "0"], ["0", "1", "0"]]
+    rejected(t, "layers[0].A")
+    t = copy.deepcopy(c); del t["layers"][0]["C"]
+    rejected(t, "'C'")
+    t = copy.deepcopy(c); t["layers"] = []
+    rejected(t, "layers")
+    t = copy.deepcopy(c); t["d"] = 3
+    rejected(t, "matrix")
+    for key, val in (("format", "flowproof"), ("version", 2), ("version", True), ("claim", "magic"),
+                     ("regime", "complex"), ("arithmetic", "decimal"), ("d", 0)):
+        t = copy.deepcopy(c); t[key] = val
+        rejected(t)
+    t = copy.deepcopy(c); del t["arithmetic"]
+    rejected(t, "arithmetic")
+    rejected([], "object")
+
+
+def test_binary64_factorization():
+    layers = [{"A": [["0x1.8p+1"]], "B": ["0x1p-1"], "C": ["1/2"], "D": [["-0x0p+0"]]},
+              {"A": [["-0x1.999999999999ap-4"]], "B": ["0x1.0000000000001p+0"], "C": ["3"], "D": [["0x1p-1074"]]}]
+    P = product(layers, 1, lambda x: Fr(float.fromhex(x)) if "x" in x else Fr(x))
+    T = [[x + Fr(1, 10**20) for x in r] for r in P]        # off by 1e-20 in each of 4 entries
+    c = cert("factorization", 1, T, arithmetic="binary64", layers=layers,
+             residual={"norm": "frobenius", "bound": "1/10000000000000000000"})   # 1e-19 >= 2e-20
+    assert "binary64" in ok(c)
+    t = copy.deepcopy(c); t["residual"]["bound"] = "1/100000000000000000000"     # 1e-20 < 2e-20
+    rejected(t, "exceeds")
+    t = copy.deepcopy(c); t["residual"]["bound"] = "-1"
+    rejected(t, "negative")
+    t = copy.deepcopy(c); t["residual"]["norm"] = "max"
+    rejected(t, "frobenius")
+    t = copy.deepcopy(c); t["layers"][0]["C"] = ["1/3"]            # rational, not binary64
+    rejected(t, "binary64")
+    t = copy.deepcopy(c); t["layers"][0]["C"] = ["0x1.00000000000001p+0"]   # 56-bit mantissa
+    rejected(t, "binary64")
+    t = copy.deepcopy(c); t["layers"][0]["C"] = ["0x1p+1024"]      # overflows
+    rejected(t, "binary64")
+    t = copy.deepcopy(c); t["layers"][0]["C"] = ["inf"]
+    rejected(t)
+    t = copy.deepcopy(c); t["matrix"][0][0] = "0x1p+0"             # matrix is exact rationals
+    rejected(t, "matrix")
+    t = copy.deepcopy(c); t["layers"][0]["B"] = ["-0x1p-1"]
+    rejected(t, "regime")
+
+
+# ------------------------------------------------------------ not-in-K2
+
+def test_principal_minors():
+    c = cert("not-in-K2", 2, I2I, witness=dict(PM))
+    assert "principal-minors" in ok(c)
+    rejected(dict(c, witness=dict(PM, sign="-")))
+    rejected(dict(c, witness=dict(PM, j=2)), "j")
+    rejected(dict(c, witness=dict(PM, j=0)), "j")
+    rejected(dict(c, regime="signed"), "only proves")           # positive-only witness
+    t = copy.deepcopy(c); t["matrix"][2][2] = "4"                # V = (T22 - 2I)^-1 gets V00 = 1/2 > 0
+    rejected(t, "V")
+    t = copy.deepcopy(c); t["matrix"][1][1] = "-1"               # a negative 1x1 minor of T11
+    rejected(t, "T11")
+
+
+def test_t11_zero_signed():
+    c = cert("not-in-K2", 2, N01, regime="signed", witness=dict(N01_SIGNED))
+    assert "t11-zero-signed k=0" in ok(c)
+    ok(dict(c, regime="positive"))                               # signed witness also proves positive
+    rejected(dict(c, witness=dict(N01_SIGNED, k=1)), "e_1")
+    rejected(dict(c, witness=dict(N01_SIGNED, y=["1", "1"])), "e_0")
+    rejected(dict(c, witness=dict(N01_SIGNED, y=["1"])), "witness.y")
+    rejected(dict(c, witness=dict(N01_SIGNED, k=2)), "k")
+    rejected(dict(c, matrix=s(SWAP)), "e_0")                     # swap IS in K_2(signed)
+    t = copy.deepcopy(c); t["matrix"][0][0] = "1"
+    rejected(t, "T11 = 0")
+
+
+def test_t11_zero_positive():
+    c = cert("not-in-K2", 2, SWAP, witness=dict(SWAP_POS))
+    assert "t11-zero-positive" in ok(c)
+    rejected(dict(c, regime="signed"), "only proves")
+    rejected(dict(c, witness=dict(SWAP_POS, u=["1", "-1"], w=["1", "-1"])), ">= 0")
+    rejected(dict(c, witness=dict(SWAP_POS, u=["0", "0"], w=["0", "0"])), "not all zero")
+    rejected(dict(c, witness=dict(SWAP_POS, w=["0", "1"])), "nonzero")
+    rejected(dict(c, witness={"type": "farkas"}), "unknown")
+
+
+# ----------------------------------------------------------------- depth
+
+def test_depth_1_and_2():
+    c = cert("depth", 1, product(D1, 1), depth=1, layers=D1)
+    assert ok(c).startswith("depth 1")
+    rejected(dict(c, depth=2), "exactly 2")
+    # d = 1: L(0,1)U(1,1)L(-2,1)U(1,0) = [[-1,1],[-2,1]]: T11 < 0, so not in K_1(positive)
+    two = [{"A": [["0"]], "B": ["1"], "C": ["1"], "D": [["1"]]},
+           {"A": [["-2"]], "B": ["1"], "C": ["1"], "D": [["0"]]}]
+    assert product(two, 1) == F([[-1, 1], [-2, 1]])
+    c = cert("depth", 1, product(two, 1), depth=2, layers=two)
+    assert ok(c).startswith("depth 2")
+    rejected(dict(c, regime="signed"), "in K_1")                 # T11 = -1, S = -1: in K_1(signed)
+    c = cert("depth", 2, SWAP, regime="signed", depth=2, layers=SWAP_2)
+    assert ok(c).startswith("depth 2")
+    rejected(dict(c, regime="positive"), "regime")
+    # a depth-2 product that is really in K_1 (second pair = identity pair)
+    pad = D2[:1] + [{"A": [["0", "0"], ["0", "0"]], "B": ["1", "1"], "C": ["1", "1"], "D": [["0", "0"], ["0", "0"]]}]
+    rejected(cert("depth", 2, product(pad, 2), depth=2, layers=pad), "in K_1")
+    rejected(dict(c, arithmetic="binary64"), "exact")
+    rejected(dict(c, depth=4))
+
+
+def test_depth_3():
+    c = cert("depth", 2, I2I, depth=3, layers=I2I_3, witness=dict(PM))
+    assert "principal-minors" in ok(c)
+    rejected(dict(c, witness=dict(PM, sign="-")))
+    rejected(dict(c, layers=I2I_3[:2]), "exactly 3")
+    t = copy.deepcopy(c); t["layers"][2]["A"][0][0] = "3"
+    rejected(t, "differs")
+    rejected(dict(c, witness=None))
+    c = cert("depth", 2, SWAP, depth=3, layers=SWAP_3, witness=dict(SWAP_POS))
+    assert "t11-zero-positive" in ok(c)
+    c = cert("depth", 2, N01, regime="signed", depth=3, layers=N01_3, witness=dict(N01_SIGNED))
+    assert "t11-zero-signed" in ok(c)
+    rejected(dict(c, regime="positive"), "regime")               # N01_3 has negative B, C
+
+
+def test_integer_fields_as_strings_and_extra_fields():
+    c = cert("not-in-K2", 2, I2I, witness=dict(PM, j="1"), timing={"s": 1}, seed=7)
+    c["d"] = "2"
+    ok(c)
+    c["d"] = "02"
+    rejected(c, "integer")
+
+
+# ------------------------------------------------------------------- CLI
+
+def run(*args):
+    return subprocess.run([sys.executable, SCRIPT, *args], capture_output=True, text=True)
+
+
+def test_cli(tmp_path):
+    good = cert("not-in-K2", 2, I2I, witness=dict(PM))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "good.json").write_text(json.dumps(good))
+    (tmp_path / "notes.txt").write_text("not a certificate")
+    r = run(str(tmp_path))
+    assert r.returncode == 0 and r.stdout.startswith("OK  ") and r.stdout.count("\n") == 1, r.stdout
+    (tmp_path / "bad.json").write_text(json.dumps(dict(good, witness=dict(PM, sign="-"))))
+    (tmp_path / "broken.json").write_text("{ not json")
+    (tmp_path / "dup.json").write_text('{"d": 2, "d": 2}')
+    r = run(str(tmp_path), str(tmp_path / "sub" / "good.json"))
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert len(lines) == 5
+    assert sum(l.startswith("FAIL ") for l in lines) == 3
+    assert "duplicate" in r.stdout and "cannot read JSON" in r.stdout
+    assert run().returncode == 2
