@@ -22,14 +22,16 @@ let package = Package(
         .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"]),
         .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra"]),
         .target(name: "Certificates", dependencies: ["ExactLinearAlgebra", "CouplingLayers"]),
+        .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"]),
         .executableTarget(name: "flowproof", dependencies: [
-            "ExactLinearAlgebra", "CouplingLayers", "Certificates",
+            "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
         .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
         .testTarget(name: "FloatLinearAlgebraTests", dependencies: ["FloatLinearAlgebra"]),
         .testTarget(name: "FloatCouplingLayersTests", dependencies: ["FloatCouplingLayers", "FloatLinearAlgebra", "ExactLinearAlgebra"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "CouplingLayers", "Certificates", "ExactLinearAlgebra"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CouplingLayers", "ExactLinearAlgebra"]),
     ]
 )

@@ -57,19 +57,35 @@ public struct ExactDecomposer: Sendable {
         return t.rows / 2
     }
 
-    public func decompose(_ t: RationalMatrix, regime: Regime, maximumDepth: Int = 3) throws(DecompositionError) -> ExactFactorization {
+    public func decompose(_ t: RationalMatrix, regime: Regime) throws(DecompositionError) -> ExactFactorization {
         try Self.validate(t)
         var rng = SeededGenerator(seed: seed)
-        var layers: [CouplingPair]
-        if let pair = DepthOne.factorization(of: t, regime: regime) {
-            layers = [pair]
-        } else if let two = DepthTwoConstruction.factor(t, regime: regime, rng: &rng) {
-            layers = two.couplingPairs()
+        let layers: [CouplingPair]
+        if let shallow = shallowLayers(t, regime: regime, rng: &rng) {
+            layers = shallow
         } else if let three = DepthThreeConstruction.factor(t, rng: &rng) {
             layers = three.couplingPairs()
         } else {
             throw .internalFailure("the depth-3 construction found no admissible choice")
         }
+        return try checked(t, regime: regime, layers: layers)
+    }
+
+    /// An exact factorization of depth 1 or 2 when one is easy to get, else
+    /// `nil` (which proves nothing). `t` must already be validated.
+    public func shallowFactorization(_ t: RationalMatrix, regime: Regime) throws(DecompositionError) -> ExactFactorization? {
+        var rng = SeededGenerator(seed: seed)
+        guard let layers = shallowLayers(t, regime: regime, rng: &rng) else { return nil }
+        return try checked(t, regime: regime, layers: layers)
+    }
+
+    private func shallowLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator) -> [CouplingPair]? {
+        if let pair = DepthOne.factorization(of: t, regime: regime) { return [pair] }
+        return DepthTwoConstruction.factor(t, regime: regime, rng: &rng)?.couplingPairs()
+    }
+
+    /// Multiplies back and checks the regime: a wrong result is an error.
+    private func checked(_ t: RationalMatrix, regime: Regime, layers: [CouplingPair]) throws(DecompositionError) -> ExactFactorization {
         guard layers.allSatisfy({ $0.satisfies(regime) }) else {
             throw .internalFailure("a layer violates the \(regime.rawValue) regime")
         }

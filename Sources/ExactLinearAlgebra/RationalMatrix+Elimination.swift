@@ -89,3 +89,17 @@ public func combinations(of n: Int, choose k: Int) -> [[Int]] {
     extend(0)
     return result
 }
+
+extension RationalMatrix {
+    /// Some solution `x` of `self · x = rhs` (free variables set to zero),
+    /// or `nil` when the system is inconsistent. Any shape.
+    public func particularSolution(_ rhs: [Rational]) -> [Rational]? {
+        precondition(rhs.count == rows, "shape mismatch in particularSolution")
+        let augmented = RationalMatrix(rows: rows, columns: columns + 1) { i, j in j < columns ? self[i, j] : rhs[i] }
+        let (form, pivots) = augmented.reducedRowEchelonForm(pivotColumnLimit: columns + 1)
+        guard !pivots.contains(columns) else { return nil }
+        var x = [Rational](repeating: .zero, count: columns)
+        for (r, p) in pivots.enumerated() { x[p] = form[r, columns] }
+        return x
+    }
+}

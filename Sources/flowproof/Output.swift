@@ -46,3 +46,31 @@ enum JSONValue {
 
 /// Whether standard error is a terminal (progress is drawn only then).
 var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+/// A single self-overwriting progress line on stderr (terminals only).
+final class ProgressLine {
+    let total: Int
+    let enabled: Bool
+    let start = Date()
+
+    init(total: Int, enabled: Bool) { self.total = total; self.enabled = enabled }
+
+    func update(_ done: Int, note: String = "") {
+        guard enabled else { return }
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let line: String
+        if total > 0 {
+            let eta = rate > 0 ? Double(total - done) / rate : 0
+            line = String(format: "\r%d/%d  %.1f/s  ETA %.0fs  ", done, total, rate, eta) + note
+        } else {
+            line = String(format: "\r%d  %.1f/s  ", done, rate) + note
+        }
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -77,26 +77,3 @@ struct Verify: ParsableCommand {
         return found.sorted()
     }
 }
-
-/// A single self-overwriting progress line on stderr (terminals only).
-final class ProgressLine {
-    let total: Int
-    let enabled: Bool
-    let start = Date()
-
-    init(total: Int, enabled: Bool) { self.total = total; self.enabled = enabled }
-
-    func update(_ done: Int) {
-        guard enabled else { return }
-        let elapsed = Date().timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let eta = rate > 0 ? Double(total - done) / rate : 0
-        let line = String(format: "\r%d/%d  %.1f/s  ETA %.0fs ", done, total, rate, eta)
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func clear() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
-}

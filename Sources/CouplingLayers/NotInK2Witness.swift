@@ -1,0 +1,30 @@
+import ExactLinearAlgebra
+
+/// A lower-bound witness for `T ∉ K_2(regime)` (certificate-format.md).
+public enum NotInK2Witness: Equatable, Sendable {
+    /// Every `j×j` principal minor of one of `T11`, `V = (T⁻¹)22` is `>= 0`
+    /// (one `> 0`) and every one of the other is `<= 0`; `sign` `"+"` puts
+    /// `T11` first.
+    case principalMinors(j: Int, sign: String)
+    /// `T11 = 0` and `yᵀM = e_k`: every `Γ` making `T12ΓT21` diagonal has `Γ_k = 0`.
+    case t11ZeroSigned(k: Int, y: [Rational])
+    /// `T11 = 0` and `Mᵀy − u + Nᵀw = 0` with `u, w >= 0` not all zero (Farkas).
+    case t11ZeroPositive(y: [Rational], u: [Rational], w: [Rational])
+
+    public var typeName: String {
+        switch self {
+        case .principalMinors: return "principal-minors"
+        case .t11ZeroSigned: return "t11-zero-signed"
+        case .t11ZeroPositive: return "t11-zero-positive"
+        }
+    }
+
+    /// Regimes in which the witness proves `T ∉ K_2`: a signed proof also
+    /// proves the positive statement.
+    public func proves(in regime: Regime) -> Bool {
+        switch self {
+        case .t11ZeroSigned: return true
+        case .principalMinors, .t11ZeroPositive: return regime == .positive
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import ExactLinearAlgebra
+import Foundation
+
+/// Numerical evidence that `T ∈ K_2`: Levenberg–Marquardt on theory §4's
+/// necessary condition `χ(T11Δ1) = χ(Δ2⁻¹V)` over admissible diagonals.
+///
+/// A small residual is evidence, never a proof: the solution is generally
+/// algebraic, and equal characteristic polynomials imply similarity only
+/// generically (Flanders' condition). Results are reported as
+/// "in K_2 numerically (residual r)".
+public enum NumericDepthTwo {
+    public struct Result: Sendable {
+        /// Relative residual of the characteristic-polynomial system.
+        public let residual: Double
+        public let delta1: [Double]
+        public let delta2: [Double]
+    }
+
+    /// Residuals below this count as a numerical solution.
+    public static let tolerance = 1e-10
+
+    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 6) -> Result? {
+        let b = BlockView(t)
+        guard let inverse = t.inverse() else { return nil }
+        let d = b.d
+        let t11 = b.t11.entries.map(\.doubleValue)
+        let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d)).entries.map(\.doubleValue)
+        var rng = SeededGenerator(seed: seed)
+        var best: Result? = nil
+        for restart in 0..<restarts {
+            // Positive: parameters are logs of the scalings. Signed: the
+            // scalings themselves, started with random signs.
+            var x = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : Double(rng.int(in: -1000...1000)) / 1000 }
+            if regime == .signed { x = x.map { (rng.next() & 1 == 0 ? 1.0 : -1.0) * exp($0) } }
+            let scalings: ([Double]) -> ([Double], [Double]) = { p in
+                regime == .positive ? (p[0..<d].map(exp), p[d...].map(exp)) : (Array(p[0..<d]), Array(p[d...]))
+            }
+            let residuals: ([Double]) -> [Double] = { p in
+                let (d1, d2) = scalings(p)
+                let left = characteristicCoefficients(scaledColumns(t11, d, d1), d)
+                let right = characteristicCoefficients(scaledRows(v, d, d2.map { 1 / $0 }), d)
+                return zip(left, right).map { ($0 - $1) / (1 + abs($0) + abs($1)) }
+            }
+            var r = residuals(x)
+            var lambda = 1e-3
+            for _ in 0..<300 {
+                let norm = sqrt(r.reduce(0) { $0 + $1 * $1 })
+                if norm < tolerance || !norm.isFinite { break }
+                var jac = [[Double]](repeating: [Double](repeating: 0, count: 2 * d), count: d)
+                for k in 0..<(2 * d) {
+                    var xp = x
+                    let h = 1e-7 * max(1, abs(x[k]))
+                    xp[k] += h
+                    let rp = residuals(xp)
+                    for i in 0..<d { jac[i][k] = (rp[i] - r[i]) / h }
+                }
+                var improved = false
+                for _ in 0..<12 {
+                    guard let step = levenbergStep(jac, r, lambda) else { lambda *= 10; continue }
+                    let candidate = zip(x, step).map(+)
+                    let rc = residuals(candidate)
+                    let candidateNorm = sqrt(rc.reduce(0) { $0 + $1 * $1 })
+                    if candidateNorm.isFinite && candidateNorm < norm {
+                        x = candidate; r = rc; lambda = max(lambda / 3, 1e-12); improved = true; break
+                    }
+                    lambda *= 10
+                }
+                if !improved { break }
+            }
+            let norm = sqrt(r.reduce(0) { $0 + $1 * $1 })
+            let (d1, d2) = scalings(x)
+            if norm.isFinite, best == nil || norm < best!.residual {
+                best = Result(residual: norm, delta1: d1, delta2: d2)
+            }
+            if norm < tolerance { break }
+        }
+        return best
+    }
+
+    /// Coefficients `c_{d−1} … c_0` of `det(xI − A)` by Faddeev–LeVerrier
+    /// (adequate for the small `d` this search runs at).
+    static func characteristicCoefficients(_ a: [Double], _ d: Int) -> [Double] {
+        var m = [Double](repeating: 0, count: d * d)
+        var coefficients: [Double] = []
+        var c = 1.0
+        for k in 1...d {
+            // M_k = A·M_{k−1} + c·I
+            var next = [Double](repeating: 0, count: d * d)
+            for i in 0..<d { for j in 0..<d {
+                var s = i == j ? c : 0
+                for l in 0..<d { s += a[i * d + l] * m[l * d + j] }
+                next[i * d + j] = s
+            } }
+            m = next
+            var trace = 0.0
+            for i in 0..<d { for l in 0..<d { trace += a[i * d + l] * m[l * d + i] } }
+            c = -trace / Double(k)
+            coefficients.append(c)
+        }
+        return coefficients
+    }
+
+    static func scaledColumns(_ a: [Double], _ d: Int, _ s: [Double]) -> [Double] {
+        (0..<(d * d)).map { a[$0] * s[$0 % d] }
+    }
+
+    static func scaledRows(_ a: [Double], _ d: Int, _ s: [Double]) -> [Double] {
+        (0..<(d * d)).map { a[$0] * s[$0 / d] }
+    }
+
+    /// Solves `(JᵀJ + λ·diag(JᵀJ) + λI)·step = −Jᵀr` by Gaussian elimination.
+    static func levenbergStep(_ j: [[Double]], _ r: [Double], _ lambda: Double) -> [Double]? {
+        let n = j.first?.count ?? 0
+        var a = [[Double]](repeating: [Double](repeating: 0, count: n + 1), count: n)
+        for p in 0..<n {
+            for q in 0..<n { a[p][q] = zip(j, j).reduce(0) { $0 + $1.0[p] * $1.1[q] } }
+            a[p][p] += lambda * (a[p][p] + 1)
+            a[p][n] = -zip(j, r).reduce(0) { $0 + $1.0[p] * $1.1 }
+        }
+        for col in 0..<n {
+            guard let pivot = (col..<n).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), abs(a[pivot][col]) > 1e-300 else { return nil }
+            a.swapAt(col, pivot)
+            for row in (col + 1)..<max(n, col + 1) {
+                let f = a[row][col] / a[col][col]
+                for k in col...n { a[row][k] -= f * a[col][k] }
+            }
+        }
+        var x = [Double](repeating: 0, count: n)
+        for row in stride(from: n - 1, through: 0, by: -1) {
+            var s = a[row][n]
+            for k in (row + 1)..<max(n, row + 1) { s -= a[row][k] * x[k] }
+            x[row] = s / a[row][row]
+        }
+        return x.allSatisfy(\.isFinite) ? x : nil
+    }
+}

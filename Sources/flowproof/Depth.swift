@@ -1,0 +1,115 @@
+import ArgumentParser
+import Certificates
+import CouplingLayers
+import ExactLinearAlgebra
+import Foundation
+
+struct Depth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The minimal number of coupling pairs for a matrix, with its proof.",
+        discussion: """
+        Proves a lower bound only with a witness that the certificate verifier accepts \
+        (theory.md §3–4: K_1 test, principal-minor signs, T11 = 0 systems). When no proof \
+        separates depth 2 from 3, a numerical search on the characteristic-polynomial system \
+        reports "in K_2 numerically (residual r)" — evidence, not a proof.
+
+        --out writes a `depth` certificate when the minimum is proven, otherwise the best \
+        `factorization` certificate (depth 3).
+
+        Examples:
+          flowproof depth examples/two-identity-d2.mtx
+          flowproof depth examples/random-d3.txt --regime signed --json
+          flowproof depth examples/swap-d2.txt --out swap-depth.json
+        """)
+
+    @Argument(help: "Matrix file (plain text or Matrix Market).")
+    var file: String
+
+    @Option(help: "Diagonal regime: positive (B, C > 0) or signed (B, C != 0).")
+    var regime: Regime = .positive
+
+    @Option(help: "Seed for random choices (same seed, same certificate).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Write a depth certificate (or a factorization certificate if not proven).")
+    var out: String?
+
+    @Flag(help: "Print a machine-readable JSON summary.")
+    var json = false
+
+    func run() throws {
+        let start = Date()
+        let t: RationalMatrix
+        do { t = try MatrixTextFormat.read(path: file) } catch { throw fail(error.description, ExitStatus.badInput) }
+        let analyzer = DepthAnalyzer(seed: seed)
+        let analysis: DepthAnalysis
+        let factorization: ExactFactorization
+        do {
+            analysis = try analyzer.analyze(t, regime: regime)
+            factorization = try analyzer.factorization(of: t, regime: regime, analysis: analysis)
+        } catch {
+            if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
+            throw fail("\(file): \(error.description)", ExitStatus.badInput)
+        }
+        let extras: [(key: String, value: Certificate.ExtraValue)] = [("generator", .string(flowproofGenerator)), ("seed", .string(String(seed)))]
+        let certificate = analysis.proven
+            ? Certificate(regime: regime, matrix: t, claim: .depth(layers: factorization.layers, witness: analysis.witness), extras: extras)
+            : Certificate(factorization: factorization, seed: seed)
+        // A bound is reported only if its certificate verifies.
+        do { _ = try CertificateVerifier.check(certificate) } catch {
+            throw fail("internal error: the certificate does not verify: \(error.message)", ExitStatus.internalError)
+        }
+        if let out {
+            do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let numericResidual = analysis.numericDepthTwo.map(\.residual)
+        if json {
+            print(JSONValue.object([
+                ("command", .string("depth")),
+                ("input", .string(file)),
+                ("d", .int(t.rows / 2)),
+                ("regime", .string(regime.rawValue)),
+                ("lowerBound", .int(analysis.lowerBound)),
+                ("upperBound", .int(analysis.upperBound)),
+                ("proven", .bool(analysis.proven)),
+                ("outcome", .string(analysis.outcome.rawValue)),
+                ("witness", analysis.witness.map { .string($0.typeName) } ?? .null),
+                ("numericK2Residual", numericResidual.map(JSONValue.double) ?? .null),
+                ("heightBits", .int(factorization.heightBits)),
+                ("seconds", .double((seconds * 1000).rounded() / 1000)),
+                ("certificate", out.map(JSONValue.string) ?? .null),
+            ]).text)
+            return
+        }
+        print("\(file): d = \(t.rows / 2), regime = \(regime.rawValue)")
+        if analysis.proven {
+            print("minimal depth \(analysis.upperBound) (proven)")
+        } else {
+            print("minimal depth 2 or 3 (proven bounds)")
+        }
+        switch analysis.lowerBound {
+        case 1: print("  T is in K_1: one coupling pair")
+        case 2: print("  not in K_1: \(DepthOne.obstruction(of: t, regime: regime) ?? "")")
+        default: print("  not in K_2: witness \(witnessText(analysis.witness!)) (verified)")
+        }
+        if analysis.upperBound == 2 { print("  exact depth-2 factorization (verified)") }
+        if analysis.upperBound == 3 { print("  exact depth-3 factorization, max entry height \(factorization.heightBits) bits (verified)") }
+        if !analysis.proven {
+            if let r = numericResidual, r < NumericDepthTwo.tolerance {
+                print(String(format: "  in K_2 numerically (residual %.1e), not proven", r))
+            } else {
+                print("  undecided: no depth-2 factorization or lower-bound witness found" + (numericResidual.map { String(format: " (best numerical residual %.1e)", $0) } ?? ""))
+            }
+        }
+        if let out { print("certificate written to \(out)") }
+    }
+
+    private func witnessText(_ w: NotInK2Witness) -> String {
+        switch w {
+        case .principalMinors(let j, let sign): return "principal-minors (j = \(j), sign \(sign))"
+        case .t11ZeroSigned(let k, _): return "t11-zero-signed (γ_\(k) = 0 is forced)"
+        case .t11ZeroPositive: return "t11-zero-positive (Farkas multipliers)"
+        }
+    }
+}
