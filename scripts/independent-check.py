@@ -256,6 +256,22 @@ def check_witness(cert, T, d, regime):
         if max(minor_signs(nonpos, j)) > 0:
             raise Bad(f"some principal minor of size {j} of {'V' if sign == '+' else 'T11'} is > 0")
         return f"principal-minors j={j} sign={sign}"
+    if kind == "principal-minors-monomial":
+        # proofs/README.md: all j-minors of `zero` vanish, exactly one of the
+        # other matrix does not; valid in both regimes.
+        j = integer(field(wit, "j", "witness"), "witness.j", 1)
+        if j >= d:
+            raise Bad(f"witness.j = {j} must be < d = {d}")
+        zero = field(wit, "zero", "witness")
+        if zero not in ("T11", "V"):
+            raise Bad(f"witness.zero: expected 'T11' or 'V', got {zero!r}")
+        V = v_block(T, d)
+        vanishing, single = (T11, V) if zero == "T11" else (V, T11)
+        if any(s != 0 for s in minor_signs(vanishing, j)):
+            raise Bad(f"some principal minor of size {j} of {zero} is nonzero")
+        if sum(1 for s in minor_signs(single, j) if s != 0) != 1:
+            raise Bad(f"the other matrix does not have exactly one nonzero principal minor of size {j}")
+        return f"principal-minors-monomial j={j} zero={zero}"
     if kind not in ("t11-zero-signed", "t11-zero-positive"):
         raise Bad(f"witness.type: unknown {kind!r}")
     if kind == "t11-zero-positive" and regime != "positive":

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate the factorization corpus in proofs/ (issue 2 families).
+"""Regenerate the certificate corpus in proofs/.
 
 Usage: python3 scripts/make-proofs.py [--flowproof PATH]
 Matrices are generated here deterministically and decomposed by the
@@ -83,6 +83,18 @@ def main():
                 subprocess.run([args.flowproof, "decompose", source, "--seed", "0", "--out", target, "--json"],
                                check=True, stdout=subprocess.DEVNULL)
                 print(target)
+    # Certified counterexamples to depth 2 (depth certificates, depth 3).
+    for regime in ("positive", "signed"):
+        for d in range(2, 9):
+            run(args.flowproof, "search-k2", "--d", str(d), "--regime", regime, "--count", "2", "--seed", "7",
+                "--out", os.path.join(args.out, "counterexamples", regime))
+        # Every depth-3 permutation matrix for d = 2, 3.
+        for d in (2, 3):
+            run(args.flowproof, "search-k2", "--d", str(d), "--regime", regime, "--family", "permutations",
+                "--out", os.path.join(args.out, "permutations", f"d{d}-{regime}"))
+
+def run(*command):
+    subprocess.run(list(command) + ["--quiet"], check=True)
 
 if __name__ == "__main__":
     sys.exit(main())

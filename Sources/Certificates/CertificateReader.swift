@@ -133,6 +133,12 @@ public enum CertificateReader {
                 throw CertificateError("witness.sign must be \"+\" or \"-\"")
             }
             return .principalMinors(j: j, sign: sign)
+        case "principal-minors-monomial":
+            guard let j = integer(w["j"]), j >= 1, j < d else { throw CertificateError("witness.j must satisfy 1 <= j < d") }
+            guard let zero = w["zero"] as? String, zero == "T11" || zero == "V" else {
+                throw CertificateError("witness.zero must be \"T11\" or \"V\"")
+            }
+            return .principalMinorsMonomial(j: j, zero: zero)
         case "t11-zero-signed":
             guard let k = integer(w["k"]), k >= 0, k < d else { throw CertificateError("witness.k must be a column index 0..d-1") }
             return .t11ZeroSigned(k: k, y: try vector(w["y"], count: rowsOfM, field: "witness.y", allowHex: false))

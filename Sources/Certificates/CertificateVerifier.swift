@@ -99,6 +99,16 @@ public enum CertificateVerifier {
             guard second.allSatisfy({ $0.sign <= 0 }) else {
                 throw CertificateError("principal-minors: not every \(j)×\(j) principal minor of \(sign == "+" ? "V" : "T11") is <= 0")
             }
+        case .principalMinorsMonomial(let j, let zero):
+            guard let inverse = t.inverse() else { throw CertificateError("matrix is singular") }
+            let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
+            let (vanishing, single) = zero == "T11" ? (b.t11, v) : (v, b.t11)
+            guard vanishing.principalMinors(order: j).allSatisfy({ $0.value.isZero }) else {
+                throw CertificateError("principal-minors-monomial: not every \(j)×\(j) principal minor of \(zero) is 0")
+            }
+            guard single.principalMinors(order: j).filter({ !$0.value.isZero }).count == 1 else {
+                throw CertificateError("principal-minors-monomial: the other matrix does not have exactly one nonzero \(j)×\(j) principal minor")
+            }
         case .t11ZeroSigned(let k, let y):
             guard b.t11.isZero else { throw CertificateError("t11-zero-signed: T11 is not zero") }
             let system = T11ZeroSystem(b)

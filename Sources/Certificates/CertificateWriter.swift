@@ -79,6 +79,8 @@ private func witnessJSON(_ w: NotInK2Witness) -> String {
     switch w {
     case .principalMinors(let j, let sign):
         body = "\"j\": \(j), \"sign\": \(quoted(sign))"
+    case .principalMinorsMonomial(let j, let zero):
+        body = "\"j\": \(j), \"zero\": \(quoted(zero))"
     case .t11ZeroSigned(let k, let y):
         body = "\"k\": \(k), \"y\": \(vectorJSON(y, number: \.description))"
     case .t11ZeroPositive(let y, let u, let w):

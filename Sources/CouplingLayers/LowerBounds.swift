@@ -16,18 +16,24 @@ public enum LowerBounds {
             if regime == .positive, let (y, u, w) = system.positiveWitness() { return .t11ZeroPositive(y: y, u: u, w: w) }
             return nil
         }
-        guard regime == .positive, let inverse = t.inverse() else { return nil }
+        guard let inverse = t.inverse() else { return nil }
         let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
-        return principalMinorWitness(t11: b.t11, v: v)
+        return principalMinorWitness(t11: b.t11, v: v, regime: regime)
     }
 
     /// The sign certificate: for some `j < d`, all `j×j` principal minors of
     /// one matrix `>= 0` (one `> 0`) and all of the other `<= 0`.
-    static func principalMinorWitness(t11: RationalMatrix, v: RationalMatrix) -> NotInK2Witness? {
+    /// In the signed regime only the monomial form applies: signs of the
+    /// scalings are free, so only "zero against one nonzero term" is robust.
+    static func principalMinorWitness(t11: RationalMatrix, v: RationalMatrix, regime: Regime) -> NotInK2Witness? {
         let d = t11.rows
         for j in 1..<max(d, 1) where binomial(d, j) <= maximumMinorCount {
             let first = t11.principalMinors(order: j).map(\.value.sign)
             let second = v.principalMinors(order: j).map(\.value.sign)
+            let nonzeroFirst = first.filter { $0 != 0 }.count, nonzeroSecond = second.filter { $0 != 0 }.count
+            if nonzeroFirst == 0 && nonzeroSecond == 1 { return .principalMinorsMonomial(j: j, zero: "T11") }
+            if nonzeroSecond == 0 && nonzeroFirst == 1 { return .principalMinorsMonomial(j: j, zero: "V") }
+            guard regime == .positive else { continue }
             if first.allSatisfy({ $0 >= 0 }), first.contains(1), second.allSatisfy({ $0 <= 0 }) {
                 return .principalMinors(j: j, sign: "+")
             }

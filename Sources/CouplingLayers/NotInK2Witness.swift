@@ -6,6 +6,11 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// (one `> 0`) and every one of the other is `<= 0`; `sign` `"+"` puts
     /// `T11` first.
     case principalMinors(j: Int, sign: String)
+    /// Every `j×j` principal minor of `zero` (`"T11"` or `"V"`) is 0 and
+    /// exactly one of the other matrix is nonzero: coefficient `j` of
+    /// theory §4's identity reads `0 = c·Π(scalings)`, impossible for any
+    /// nonzero diagonal. A flowproof extension of version 1 (proofs/README.md).
+    case principalMinorsMonomial(j: Int, zero: String)
     /// `T11 = 0` and `yᵀM = e_k`: every `Γ` making `T12ΓT21` diagonal has `Γ_k = 0`.
     case t11ZeroSigned(k: Int, y: [Rational])
     /// `T11 = 0` and `Mᵀy − u + Nᵀw = 0` with `u, w >= 0` not all zero (Farkas).
@@ -14,6 +19,7 @@ public enum NotInK2Witness: Equatable, Sendable {
     public var typeName: String {
         switch self {
         case .principalMinors: return "principal-minors"
+        case .principalMinorsMonomial: return "principal-minors-monomial"
         case .t11ZeroSigned: return "t11-zero-signed"
         case .t11ZeroPositive: return "t11-zero-positive"
         }
@@ -23,7 +29,7 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// proves the positive statement.
     public func proves(in regime: Regime) -> Bool {
         switch self {
-        case .t11ZeroSigned: return true
+        case .t11ZeroSigned, .principalMinorsMonomial: return true
         case .principalMinors, .t11ZeroPositive: return regime == .positive
         }
     }

@@ -19,6 +19,9 @@ public enum NumericDepthTwo {
     /// Residuals below this count as a numerical solution.
     public static let tolerance = 1e-10
 
+    /// Scalings beyond `e^±20` (about 5e8) count as degenerate.
+    public static let maximumLogScaling = 20.0
+
     public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 6) -> Result? {
         let b = BlockView(t)
         guard let inverse = t.inverse() else { return nil }
@@ -69,6 +72,12 @@ public enum NumericDepthTwo {
             }
             let norm = sqrt(r.reduce(0) { $0 + $1 * $1 })
             let (d1, d2) = scalings(x)
+            // A solution must stay away from the boundary: scalings tending
+            // to 0 or ∞ (after removing the symmetry δ → tδ, γ → γ/t) only
+            // approach the variety, they do not reach it.
+            let logs = d1.map { log(abs($0)) }, logs2 = d2.map { log(abs($0)) }
+            let shift = logs.reduce(0, +) / Double(d)
+            guard (logs.map { $0 - shift } + logs2.map { $0 + shift }).allSatisfy({ abs($0) <= maximumLogScaling }) else { continue }
             if norm.isFinite, best == nil || norm < best!.residual {
                 best = Result(residual: norm, delta1: d1, delta2: d2)
             }

@@ -131,3 +131,24 @@ import ExactLinearAlgebra
         try FileManager.default.removeItem(at: directory)
     }
 }
+
+@Suite struct MonomialWitnessTests {
+    /// The permutation (1 2 0 3): T11 = [0 1; 0 0] is nilpotent (1×1 minors
+    /// 0, 0) while V = [0 0; 0 1] has exactly one nonzero 1×1 minor.
+    let t = RationalMatrix([[0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 1]])
+
+    @Test func acceptedInBothRegimes() {
+        for regime in Regime.allCases {
+            let c = Certificate(regime: regime, matrix: t, claim: .notInK2(.principalMinorsMonomial(j: 1, zero: "T11")))
+            #expect(CertificateVerifier.verify(json: c.jsonText).isAccepted)
+            #expect(LowerBounds.witness(for: t, regime: regime) == .principalMinorsMonomial(j: 1, zero: "T11"))
+        }
+    }
+
+    @Test func wrongSideIsRejected() {
+        let c = Certificate(regime: .signed, matrix: t, claim: .notInK2(.principalMinorsMonomial(j: 1, zero: "V")))
+        #expect(!CertificateVerifier.verify(json: c.jsonText).isAccepted)
+        let identity = Certificate(regime: .signed, matrix: .identity(4), claim: .notInK2(.principalMinorsMonomial(j: 1, zero: "T11")))
+        #expect(!CertificateVerifier.verify(json: identity.jsonText).isAccepted)
+    }
+}
