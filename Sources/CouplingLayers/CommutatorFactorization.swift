@@ -75,9 +75,11 @@ enum CommutatorFactorization {
                 sdl[j, i] = -sum / (dl[j, j] - lambda)
             }
         }
-        let s2 = upperInverse * sdl
+        // K' is free up to H''s centralizer, i.e. the column scalings of the
+        // eigenvector matrices: primitive integer columns keep it short.
+        let s2 = (upperInverse * sdl).withPrimitiveIntegerColumns()
         guard let s2Inverse = s2.inverse() else { return nil }
-        return (hPrime, s1 * s2Inverse)
+        return (hPrime, s1.withPrimitiveIntegerColumns() * s2Inverse)
     }
 
     /// Doolittle `C = L·U` with unit lower `L`; `nil` on a zero pivot.
