@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Writing .npz exports (a zip of .npy files). On Linux it links zlib (Debian: zlib1g-dev).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C interop: GMP. Only ExactLinearAlgebra imports it.
@@ -26,6 +28,7 @@ let package = Package(
         .executableTarget(name: "flowproof", dependencies: [
             "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
         .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
