@@ -18,6 +18,6 @@ struct Flowproof: ParsableCommand {
           flowproof verify proofs/
         """,
         version: "0.1.0",
-        subcommands: [Decompose.self, Depth.self, SearchK2.self, Verify.self, Export.self]
+        subcommands: [Decompose.self, Depth.self, SearchK2.self, Verify.self, Export.self, Plot.self]
     )
 }
