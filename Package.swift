@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"]),
         .executableTarget(name: "flowproof", dependencies: [
             "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
+            "FloatLinearAlgebra", "FloatCouplingLayers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -4,22 +4,32 @@ import ExactLinearAlgebra
 /// `H·C = K⁻¹·H·K` (Shoda, Thompson 1961), by the rational recipe of
 /// theory §5 step 3.
 enum CommutatorFactorization {
-    /// `(H, K)` or `nil` if no attempt succeeded (only possible for scalar
-    /// `C ≠ ±I`, which has no rational points with `det = 1`).
-    static func factor(_ c: RationalMatrix, rng: inout SeededGenerator, attempts: Int = 64) -> (h: RationalMatrix, k: RationalMatrix)? {
+    /// `H`, `K` and their inverses.
+    struct Factors {
+        var h, hInverse, k, kInverse: RationalMatrix
+
+        /// `M⁻¹·F·M` for each factor (conjugation back from `C' = M C M⁻¹`).
+        func conjugated(by m: RationalMatrix, inverse mInverse: RationalMatrix) -> Factors {
+            Factors(h: mInverse * h * m, hInverse: mInverse * hInverse * m, k: mInverse * k * m, kInverse: mInverse * kInverse * m)
+        }
+    }
+
+    /// The factors, or `nil` if no attempt succeeded (only possible for
+    /// scalar `C ≠ ±I`, which has no rational points with `det = 1`).
+    static func factor(_ c: RationalMatrix, rng: inout SeededGenerator, attempts: Int = 64) -> Factors? {
         let d = c.rows
-        if c == .identity(d) { return (.identity(d), .identity(d)) }
+        if c == .identity(d) { return Factors(h: .identity(d), hInverse: .identity(d), k: .identity(d), kInverse: .identity(d)) }
         if c == -RationalMatrix.identity(d), d % 2 == 0 {
             // H = diag(1,-1,2,-2,…), K swaps each pair: K⁻¹HK = −H = HC.
-            let h = RationalMatrix.diagonal((0..<d).map { i in Rational(i % 2 == 0 ? i / 2 + 1 : -(i / 2 + 1)) })
+            let diagonal = (0..<d).map { i in Rational(i % 2 == 0 ? i / 2 + 1 : -(i / 2 + 1)) }
             let k = RationalMatrix(rows: d, columns: d) { i, j in j == (i ^ 1) ? .one : .zero }
-            return (h, k)
+            return Factors(h: .diagonal(diagonal), hInverse: .diagonal(diagonal.map(\.reciprocal)), k: k, kInverse: k)
         }
         for attempt in 0..<attempts {
             let p = attempt == 0 ? RationalMatrix.identity(d) : randomUnimodular(d, &rng, spread: 1 + attempt / 8)
             guard let pInverse = p.inverse() else { continue }
-            if let (h, k) = factorConjugated(p * c * pInverse) {
-                return (pInverse * h * p, pInverse * k * p)
+            if let factors = factorConjugated(p * c * pInverse) {
+                return attempt == 0 ? factors : factors.conjugated(by: p, inverse: pInverse)
             }
         }
         return nil
@@ -41,15 +51,22 @@ enum CommutatorFactorization {
 
     /// The recipe for `C'` whose leading minors `m_1..m_d` are nonzero with
     /// `1, m_1, …, m_{d−1}` pairwise distinct; `nil` otherwise.
-    static func factorConjugated(_ c: RationalMatrix) -> (h: RationalMatrix, k: RationalMatrix)? {
+    ///
+    /// Every matrix involved is triangular up to a permutation, so all
+    /// inverses are substitutions: `H' = U⁻¹D`, `H'⁻¹ = D⁻¹U`, and with `S1`
+    /// (eigenvectors of `H'`, upper) and `W` (eigenvectors of `DL`, lower),
+    /// `K' = S1·Pσᵀ·W⁻¹·U` and `K'⁻¹ = U⁻¹·W·Pσ·S1⁻¹`.
+    static func factorConjugated(_ c: RationalMatrix) -> Factors? {
         let d = c.rows
         let minors = c.leadingPrincipalMinors
         guard minors.allSatisfy({ !$0.isZero }) else { return nil }
         let chain = [Rational.one] + minors.dropLast()  // m_0 … m_{d−1}
         guard Set(chain.map(\.description)).count == d else { return nil }
-        guard let (lower, upper) = luWithoutPivoting(c), let upperInverse = upper.inverse() else { return nil }
+        guard let (lower, upper) = luWithoutPivoting(c) else { return nil }
+        let upperInverse = upper.triangularInverse(upper: true)
         let dScale = chain.map(\.reciprocal)
         let hPrime = RationalMatrix(rows: d, columns: d) { i, j in upperInverse[i, j] * dScale[j] }
+        let hPrimeInverse = RationalMatrix(rows: d, columns: d) { i, j in chain[i] * upper[i, j] }
         let dl = RationalMatrix(rows: d, columns: d) { i, j in dScale[i] * lower[i, j] }
         // Eigenvectors of the upper triangular H' (eigenvalue at i: 1/m_{i+1}).
         var s1 = RationalMatrix.zero(d, d)
@@ -62,24 +79,26 @@ enum CommutatorFactorization {
                 s1[j, i] = sum / (lambda - hPrime[j, j])
             }
         }
-        // Eigenvectors of the lower triangular DL (eigenvalue at p: 1/m_p),
-        // reordered so column i matches H' column i: p = (i + 1) mod d.
-        var sdl = RationalMatrix.zero(d, d)
-        for i in 0..<d {
-            let p = (i + 1) % d
+        // Eigenvectors of the lower triangular DL (eigenvalue at p: 1/m_p).
+        var w = RationalMatrix.zero(d, d)
+        for p in 0..<d {
             let lambda = dl[p, p]
-            sdl[p, i] = .one
+            w[p, p] = .one
             for j in (p + 1)..<max(d, p + 1) {
                 var sum = Rational.zero
-                for k in p..<j { sum += dl[j, k] * sdl[k, i] }
-                sdl[j, i] = -sum / (dl[j, j] - lambda)
+                for k in p..<j { sum += dl[j, k] * w[k, p] }
+                w[j, p] = -sum / (dl[j, j] - lambda)
             }
         }
-        // K' is free up to H''s centralizer, i.e. the column scalings of the
-        // eigenvector matrices: primitive integer columns keep it short.
-        let s2 = (upperInverse * sdl).withPrimitiveIntegerColumns()
-        guard let s2Inverse = s2.inverse() else { return nil }
-        return (hPrime, s1.withPrimitiveIntegerColumns() * s2Inverse)
+        // Both are free up to column scaling (H''s centralizer): primitive
+        // integer columns keep K' short.
+        s1 = s1.withPrimitiveIntegerColumns()
+        w = w.withPrimitiveIntegerColumns()
+        // H' column i and DL column σ(i) = (i + 1) mod d share an eigenvalue.
+        let shift = RationalMatrix(rows: d, columns: d) { r, i in r == (i + 1) % d ? .one : .zero }
+        let k = s1 * shift.transpose * w.triangularInverse(upper: false) * upper
+        let kInverse = upperInverse * w * shift * s1.triangularInverse(upper: true)
+        return Factors(h: hPrime, hInverse: hPrimeInverse, k: k, kInverse: kInverse)
     }
 
     /// Doolittle `C = L·U` with unit lower `L`; `nil` on a zero pivot.

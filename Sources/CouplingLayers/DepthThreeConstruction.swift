@@ -27,15 +27,15 @@ enum DepthThreeConstruction {
             let f = q + y * v
             let c = f * eInverse
             // Step 3: H·C = K⁻¹·H·K.
-            guard let (h, k) = CommutatorFactorization.factor(c, rng: &rng), let hInverse = h.inverse() else { continue }
+            guard let factors = CommutatorFactorization.factor(c, rng: &rng) else { continue }
+            let (h, hInverse, k) = (factors.h, factors.hInverse, factors.k)
             // Step 4: X makes T'11 = H.
             let x = eInverse * (h - b.t11)
             let nInverse = RationalMatrix.blocks(.identity(d) + y * x, -y, -x, .identity(d))
             let tPrime = BlockView(scaled * nInverse)
             // Step 5: the depth-2 sufficient condition with P = KE, M = H.
             let y1 = k * e
-            guard let y1Inverse = y1.inverse() else { continue }
-            let z1 = y1Inverse * (h - .identity(d))
+            let z1 = eInverse * factors.kInverse * (h - .identity(d))
             let w1 = hInverse * (tPrime.t12 - y1)
             let x1 = (tPrime.t21 - z1) * hInverse
             return UnipotentProduct(pairs: [(x1, y1), (z1, w1), (x, y)], g1: g1, g2: Array(repeating: .one, count: d))

@@ -103,3 +103,24 @@ extension RationalMatrix {
         return x
     }
 }
+
+extension RationalMatrix {
+    /// The inverse of an upper (`upper == true`) or lower triangular matrix
+    /// with nonzero diagonal, by substitution: `O(n³/6)` operations and no
+    /// fill-in, far cheaper than elimination when entries are long.
+    public func triangularInverse(upper: Bool) -> RationalMatrix {
+        precondition(isSquare && diagonalEntries.allSatisfy { !$0.isZero }, "singular triangular matrix")
+        if !upper { return transpose.triangularInverse(upper: true).transpose }
+        let n = rows
+        var x = RationalMatrix.zero(n, n)
+        for j in 0..<n {
+            x[j, j] = self[j, j].reciprocal
+            for i in stride(from: j - 1, through: 0, by: -1) {
+                var sum = Rational.zero
+                for k in (i + 1)...j where !self[i, k].isZero && !x[k, j].isZero { sum += self[i, k] * x[k, j] }
+                x[i, j] = -sum / self[i, i]
+            }
+        }
+        return x
+    }
+}

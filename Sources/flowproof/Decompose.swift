@@ -6,6 +6,11 @@ import Foundation
 
 extension Regime: ExpressibleByArgument {}
 
+/// `--arith`: exact rationals (GMP) or binary64 layers (LAPACK).
+enum Arithmetic: String, ExpressibleByArgument, CaseIterable {
+    case exact, float
+}
+
 struct Decompose: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Factor a 2d×2d matrix with det > 0 into coupling pairs (depth <= 3), exactly.",
@@ -21,6 +26,12 @@ struct Decompose: ParsableCommand {
           flowproof decompose examples/swap-d2.txt
           flowproof decompose examples/random-d3.txt --regime signed --out cert.json
           flowproof decompose matrix.mtx --json
+          flowproof decompose big.txt --arith float --out big-float.json
+
+        With --arith float the layers are binary64 values and the certificate carries a \
+        rigorous bound r >= ||T - product||_F for the exact input T (exact GMP arithmetic on the \
+        binary64 values when 2d <= 128, otherwise an a-priori floating-point error bound); the \
+        summary reports each layer's largest entry and 2-norm condition numbers.
         """)
 
     @Argument(help: "Matrix file (plain text or Matrix Market).")
@@ -32,11 +43,24 @@ struct Decompose: ParsableCommand {
     @Option(help: "Seed for the construction's random choices; the same seed gives the same certificate.")
     var seed: UInt64 = 0
 
+    @Option(help: "exact (rational layers, multiplied back exactly) or float (binary64 layers with a certified residual bound).")
+    var arith: Arithmetic = .exact
+
+    @Option(help: "Number of pairs for --arith float (default 3; more pairs can buy conditioning).")
+    var depth: Int?
+
     @Option(name: .long, help: "Write a factorization certificate (JSON) to this path.")
     var out: String?
 
     @Flag(help: "Print a machine-readable JSON summary instead of text.")
     var json = false
+
+    func validate() throws {
+        if let depth {
+            guard arith == .float else { throw ValidationError("--depth applies to --arith float (exact results have minimal easy depth <= 3)") }
+            guard (3...12).contains(depth) else { throw ValidationError("--depth must be between 3 and 12") }
+        }
+    }
 
     func run() throws {
         let start = Date()
@@ -44,6 +68,7 @@ struct Decompose: ParsableCommand {
         do { matrix = try MatrixTextFormat.read(path: file) } catch {
             throw fail(error.description, ExitStatus.badInput)
         }
+        if arith == .float { return try FloatDecomposition(command: self, matrix: matrix, start: start).run() }
         let factorization: ExactFactorization
         do { factorization = try ExactDecomposer(seed: seed).decompose(matrix, regime: regime) } catch {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }

@@ -5,6 +5,7 @@ import Foundation
 enum ExitStatus {
     static let rejected = ExitCode(1)
     static let badInput = ExitCode(2)
+    static let noCertifiedResult = ExitCode(3)
     static let internalError = ExitCode(70)
 }
 

@@ -6,31 +6,48 @@ import Search
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Draw search statistics as an SVG figure.",
+        abstract: "Draw search statistics or float conditioning as an SVG figure.",
         discussion: """
         Reads the search-k2.stats files in the given directories (one search-k2 run per \
         directory, typically one per d) and plots the share of candidates with proven depth \
         1, 2 and 3, in K_2 numerically, and undecided, against d.
 
-        Example:
+        With --conditioning FILE (JSON lines, each the output of `decompose --arith float \
+        --json`), plots the product of the layer condition numbers against the depth, one \
+        curve per d.
+
+        Examples:
           for d in 2 3 4 5; do flowproof search-k2 --d $d --family random --count 100000 \\
               --max-candidates 400 --out runs/d$d --quiet; done
           flowproof plot runs/d* --out depth-share.svg
+          flowproof plot --conditioning sweep.jsonl --out conditioning.svg
         """)
 
     @Argument(help: "Directories holding search-k2.stats files.")
-    var directories: [String]
+    var directories: [String] = []
+
+    @Option(help: "JSON lines of `decompose --arith float --json` results: plot conditioning against depth.")
+    var conditioning: String?
 
     @Option(help: "Output SVG file.")
     var out: String
 
+    static let defaultTitle = "Minimal depth of sampled matrices"
+
     @Option(help: "Figure title.")
-    var title = "Minimal depth of sampled matrices"
+    var title = Plot.defaultTitle
 
     @Flag(help: "Print a JSON summary.")
     var json = false
 
+    func validate() throws {
+        guard (conditioning == nil) != directories.isEmpty else {
+            throw ValidationError("give search-k2 directories or --conditioning FILE (not both)")
+        }
+    }
+
     func run() throws {
+        if let conditioning { return try plotConditioning(conditioning) }
         var stats: [SearchStatistics] = []
         for directory in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".stats") } ?? []
@@ -68,6 +85,36 @@ struct Plot: ParsableCommand {
                                     ("points", .int(stats.count))]).text)
         } else {
             print("wrote \(out) (\(stats.count) values of d)")
+        }
+    }
+
+    private func plotConditioning(_ path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw fail("\(path): cannot read", ExitStatus.badInput)
+        }
+        var byD: [Int: [(depth: Double, condition: Double)]] = [:]
+        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let d = object["d"] as? Int, let depth = object["depth"] as? Int,
+                  let condition = (object["conditionProduct"] as? NSNumber)?.doubleValue else {
+                throw fail("\(path):\(index + 1): not a `decompose --arith float --json` result", ExitStatus.badInput)
+            }
+            byD[d, default: []].append((Double(depth), condition))
+        }
+        guard !byD.isEmpty else { throw fail("\(path): no results", ExitStatus.badInput) }
+        let palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
+        let series = byD.keys.sorted().enumerated().map { k, d in
+            SVGChart.Series(label: "d = \(d)", color: palette[k % palette.count],
+                            points: byD[d]!.sorted { $0.depth < $1.depth }.map { ($0.depth, $0.condition) })
+        }
+        let chart = SVGChart(title: title == Self.defaultTitle ? "Conditioning of binary64 factorizations" : title,
+                             xLabel: "depth (coupling pairs)", yLabel: "product of layer condition numbers",
+                             series: series, logY: true)
+        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.message, ExitStatus.badInput) }
+        if json {
+            print(JSONValue.object([("command", .string("plot")), ("out", .string(out)), ("points", .int(byD.values.map(\.count).reduce(0, +)))]).text)
+        } else {
+            print("wrote \(out) (\(byD.count) curves)")
         }
     }
 }

@@ -1,0 +1,24 @@
+import FloatLinearAlgebra
+
+/// A binary64 factorization `T ≈ L1 U1 ... Lk Uk` with how it was found.
+public struct FloatFactorization: Sendable {
+    public let layers: [FloatCouplingPair]
+    public let regime: FloatRegime
+    /// Which algorithm produced the layers.
+    public let method: Method
+    /// `‖T − fl(product)‖_F / ‖T‖_F` in binary64: a quick estimate, not a
+    /// bound. Use `FloatResidual.bound` for a certified statement.
+    public let relativeResidualEstimate: Double
+
+    public enum Method: String, Sendable {
+        /// Levenberg–Marquardt on all layer parameters (`LayerLeastSquares`).
+        case leastSquares = "levenberg-marquardt"
+        /// The §5 commutator construction run in binary64 (`CommutatorConstruction`).
+        case commutatorConstruction = "commutator-construction"
+    }
+
+    public var depth: Int { layers.count }
+
+    /// Largest `|entry|` over all layers.
+    public var maxAbs: Double { layers.map(\.maxAbs).max() ?? 0 }
+}

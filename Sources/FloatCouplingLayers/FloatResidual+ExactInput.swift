@@ -1,0 +1,31 @@
+import ExactLinearAlgebra
+import FloatLinearAlgebra
+
+extension FloatResidual {
+    /// A certified bound on `‖T − product‖_F` for the *exact* input `T`,
+    /// when the layers were computed from its binary64 rounding `rounded`.
+    ///
+    /// Exact (GMP on every binary64 value and on `T`) for `2d <= exactLimit`;
+    /// otherwise the a-priori bound for `rounded` plus `‖T − rounded‖_F`
+    /// (the triangle inequality), each rounded up.
+    ///
+    /// ```swift
+    /// let r = FloatResidual.bound(exact: t, rounded: tDouble, f.layers)
+    /// ```
+    public static func bound(exact t: RationalMatrix, rounded: DoubleMatrix, _ layers: [FloatCouplingPair],
+                             exactLimit: Int = defaultExactLimit) -> Bound {
+        precondition(t.rows == rounded.rows && t.columns == rounded.columns, "shapes differ")
+        if t.rows <= exactLimit {
+            let product = layers.flatMap { [$0.lowerFactor, $0.upperFactor] }
+                .map(rational)
+                .reduce(RationalMatrix.identity(t.rows)) { $0 * $1 }
+            let difference = t - product
+            return Bound(value: squareRootUp(difference.entries.reduce(Rational.zero) { $0 + $1 * $1 }), method: .exact)
+        }
+        let inputError = t - rational(rounded)
+        let inputBound = squareRootUp(inputError.entries.reduce(Rational.zero) { $0 + $1 * $1 })
+        let total = aPrioriBound(rounded, layers) + inputBound
+        // One more step up covers the rounding of the sum.
+        return Bound(value: total.nextUp, method: .aPriori)
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Reproducible standard Gaussian matrices from a seed (SplitMix64 +
+/// Box–Muller), so tests, benchmarks and the decomposer's random choices
+/// agree across runs and platforms without depending on a system RNG.
+public struct GaussianMatrixSource: Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    private mutating func nextWord() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in the open interval (0, 1).
+    private mutating func nextUniform() -> Double {
+        (Double(nextWord() >> 11) + 0.5) / 9_007_199_254_740_992
+    }
+
+    public mutating func nextGaussian() -> Double {
+        let r = (-2 * Foundation.log(nextUniform())).squareRoot()
+        return r * Foundation.cos(2 * Double.pi * nextUniform())
+    }
+
+    /// A `rows × columns` matrix of independent standard Gaussians, filled
+    /// row by row (so the first row is the first `columns` draws).
+    public mutating func matrix(rows: Int, columns: Int) -> DoubleMatrix {
+        var m = DoubleMatrix(rows: rows, columns: columns)
+        for i in 0..<rows {
+            for j in 0..<columns { m[i, j] = nextGaussian() }
+        }
+        return m
+    }
+}

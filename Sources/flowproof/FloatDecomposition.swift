@@ -1,0 +1,109 @@
+import ArgumentParser
+import Certificates
+import CouplingLayers
+import ExactLinearAlgebra
+import FloatCouplingLayers
+import FloatLinearAlgebra
+import Foundation
+
+/// `decompose --arith float`: binary64 layers, a certified residual bound
+/// against the exact input, and the conditioning report.
+struct FloatDecomposition {
+    let command: Decompose
+    let matrix: RationalMatrix
+    let start: Date
+
+    /// Exact determinant checks and exact re-verification of the certificate
+    /// up to this size; beyond it they would dominate the run time.
+    static let exactCheckLimit = 256
+
+    func run() throws {
+        let n = matrix.rows
+        if n <= Self.exactCheckLimit {
+            do { try ExactDecomposer.validate(matrix) } catch { throw fail("\(command.file): \(error.description)", ExitStatus.badInput) }
+        }
+        let rounded = DoubleMatrix(rows: matrix.rows, columns: matrix.columns) { i, j in matrix[i, j].nearestDouble }
+        for i in 0..<matrix.rows { for j in 0..<matrix.columns where !rounded[i, j].isFinite {
+            throw fail("\(command.file): entry (\(i + 1), \(j + 1)) = \(matrix[i, j].log2Magnitude > 0 ? "±2^\(Int(matrix[i, j].log2Magnitude))" : "") exceeds the binary64 range", ExitStatus.badInput)
+        } }
+        let factorization: FloatFactorization
+        do {
+            factorization = try FloatDecomposer.decompose(rounded, depth: command.depth ?? 3,
+                                                          regime: command.regime == .positive ? .positive : .signed,
+                                                          seed: command.seed)
+        } catch {
+            if case .noConvergence = error { throw fail("\(command.file): \(error.description)", ExitStatus.noCertifiedResult) }
+            if case .tooIllConditioned = error { throw fail("\(command.file): \(error.description)", ExitStatus.noCertifiedResult) }
+            throw fail("\(command.file): \(error.description)", ExitStatus.badInput)
+        }
+        let bound = FloatResidual.bound(exact: matrix, rounded: rounded, factorization.layers)
+        guard bound.value.isFinite, let boundValue = Rational(exactly: bound.value) else {
+            throw fail("\(command.file): the residual bound overflows binary64; no certified result", ExitStatus.noCertifiedResult)
+        }
+        let layers = factorization.layers.map { pair in
+            CouplingPair(A: exact(pair.A), B: pair.B.map { Rational(exactly: $0)! },
+                         C: pair.C.map { Rational(exactly: $0)! }, D: exact(pair.D))
+        }
+        let certificate = Certificate(regime: command.regime, matrix: matrix,
+                                      claim: .binary64Factorization(layers: layers, residualBound: boundValue),
+                                      extras: [("generator", .string(flowproofGenerator)), ("seed", .string(String(command.seed))),
+                                               ("method", .string(factorization.method.rawValue)),
+                                               ("residualMethod", .string(bound.method.rawValue))])
+        if n <= Self.exactCheckLimit {
+            do { _ = try CertificateVerifier.check(certificate) } catch {
+                throw fail("internal error: the float certificate does not verify: \(error.message)", ExitStatus.internalError)
+            }
+        }
+        if let out = command.out {
+            do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+        }
+        report(factorization, bound: bound, rounded: rounded)
+    }
+
+    private func exact(_ m: DoubleMatrix) -> RationalMatrix {
+        RationalMatrix(rows: m.rows, columns: m.columns) { i, j in Rational(exactly: m[i, j])! }
+    }
+
+    private func report(_ f: FloatFactorization, bound: FloatResidual.Bound, rounded: DoubleMatrix) {
+        let seconds = Date().timeIntervalSince(start)
+        let conditioning = FloatConditioningReport(f.layers)
+        let norm = rounded.frobeniusNorm
+        let relative = bound.value / norm
+        if command.json {
+            let perLayer = conditioning.layers.map { layer in
+                JSONValue.object([("maxAbs", .double(layer.maxAbs)), ("conditionL", .double(layer.lowerCondition)),
+                                  ("conditionU", .double(layer.upperCondition))])
+            }
+            print(JSONValue.object([
+                ("command", .string("decompose")),
+                ("input", .string(command.file)),
+                ("d", .int(matrix.rows / 2)),
+                ("regime", .string(command.regime.rawValue)),
+                ("arithmetic", .string("binary64")),
+                ("depth", .int(f.depth)),
+                ("method", .string(f.method.rawValue)),
+                ("residualBound", .double(bound.value)),
+                ("relativeResidualBound", .double(relative)),
+                ("residualMethod", .string(bound.method.rawValue)),
+                ("verified", .bool(matrix.rows <= Self.exactCheckLimit)),
+                ("maxLayerEntry", .double(conditioning.maxAbs)),
+                ("maxInputEntry", .double(rounded.maxAbs)),
+                ("conditionProduct", .double(conditioning.conditionProduct)),
+                ("layers", .array(perLayer)),
+                ("seconds", .double((seconds * 1000).rounded() / 1000)),
+                ("certificate", command.out.map(JSONValue.string) ?? .null),
+            ]).text)
+            return
+        }
+        print("\(command.file): d = \(matrix.rows / 2), regime = \(command.regime.rawValue)")
+        print("depth \(f.depth), binary64 layers (\(f.method.rawValue))")
+        print(String(format: "certified ||T - product||_F <= %.3e (relative %.3e, %@)", bound.value, relative, bound.method.rawValue as NSString))
+        print(String(format: "largest layer entry %.3e (largest input entry %.3e)", conditioning.maxAbs, rounded.maxAbs))
+        for (k, layer) in conditioning.layers.enumerated() {
+            print(String(format: "  pair %d: max entry %.3e, cond2(L) %.3e, cond2(U) %.3e", k + 1, layer.maxAbs, layer.lowerCondition, layer.upperCondition))
+        }
+        print(String(format: "product of layer condition numbers %.3e; %.3f s", conditioning.conditionProduct, seconds))
+        if matrix.rows > Self.exactCheckLimit { print("(certificate not re-verified here: 2d > \(Self.exactCheckLimit); run flowproof verify)") }
+        if let out = command.out { print("certificate written to \(out)") }
+    }
+}

@@ -1,0 +1,78 @@
+import ExactLinearAlgebra
+import FloatCouplingLayers
+import FloatLinearAlgebra
+import Testing
+
+private func check(_ t: DoubleMatrix, regime: FloatRegime = .positive, target: Double = 1e-12,
+                   sourceLocation: SourceLocation = #_sourceLocation) throws -> FloatFactorization
+{
+    let f = try FloatDecomposer.decompose(t, regime: regime)
+    #expect(f.depth == 3, sourceLocation: sourceLocation)
+    for pair in f.layers {
+        #expect(pair.B.allSatisfy(regime.admits) && pair.C.allSatisfy(regime.admits),
+                sourceLocation: sourceLocation)
+    }
+    let bound = FloatResidual.bound(t, f.layers)
+    #expect(bound.value <= target * t.frobeniusNorm, "bound \(bound.value)", sourceLocation: sourceLocation)
+    #expect(f.maxAbs <= 1e3 * t.maxAbs, "max entry \(f.maxAbs)", sourceLocation: sourceLocation)
+    return f
+}
+
+@Test(arguments: [2, 8, 16])
+func gaussianMeetsTarget(d: Int) throws {
+    _ = try check(TestMatrices.gaussian(d: d, seed: UInt64(d)))
+}
+
+@Test func structuredExamples() throws {
+    for d in [1, 2, 4] {
+        _ = try check(.identity(2 * d))
+    }
+    for d in [2, 4] {
+        _ = try check(TestMatrices.scalarBlocks(d: d, 0, 1, 1, 0))
+        _ = try check(TestMatrices.scalarBlocks(d: d, 1, 2, 1, 1), regime: .signed)
+        _ = try check(TestMatrices.scalarBlocks(d: d, 1, 2, 1, 1))
+    }
+}
+
+@Test func hugeAndTinyScales() throws {
+    let t = TestMatrices.gaussian(d: 2, seed: 5)
+    // Unipotent parameters do not scale with T, so the entry target is
+    // relative to max(1, max|T|).
+    for scale in [1e100, 1e-100] {
+        let f = try FloatDecomposer.decompose(scale * t)
+        #expect(FloatResidual.bound(scale * t, f.layers).value <= 1e-12 * (scale * t).frobeniusNorm)
+        #expect(f.maxAbs <= 1e3 * max(1, scale * t.maxAbs))
+        #expect(f.layers.allSatisfy { $0.B.allSatisfy { $0 > 0 } && $0.C.allSatisfy { $0 > 0 } })
+    }
+}
+
+@Test func conditioningReport() throws {
+    let t = TestMatrices.gaussian(d: 2, seed: 3)
+    let report = FloatConditioningReport(try FloatDecomposer.decompose(t).layers)
+    #expect(report.layers.count == 3)
+    #expect(report.conditionProduct >= t.conditionNumber * (1 - 1e-9))
+}
+
+@Test func rejectsInvalidInput() {
+    var nan = DoubleMatrix.identity(4)
+    nan[1, 2] = .nan
+    #expect(throws: FloatDecompositionError.nonFinite(row: 1, column: 2)) { try FloatDecomposer.decompose(nan) }
+    var inf = DoubleMatrix.identity(4)
+    inf[0, 0] = .infinity
+    #expect(throws: FloatDecompositionError.nonFinite(row: 0, column: 0)) { try FloatDecomposer.decompose(inf) }
+    #expect(throws: FloatDecompositionError.notSquareEven(rows: 3, columns: 3)) {
+        try FloatDecomposer.decompose(.identity(3))
+    }
+    #expect(throws: FloatDecompositionError.notSquareEven(rows: 2, columns: 4)) {
+        try FloatDecomposer.decompose(DoubleMatrix(rows: 2, columns: 4))
+    }
+    #expect(throws: FloatDecompositionError.nonPositiveDeterminant) {
+        try FloatDecomposer.decompose(.diagonal([1, -1]))
+    }
+    #expect(throws: FloatDecompositionError.nonPositiveDeterminant) {
+        try FloatDecomposer.decompose(DoubleMatrix(rows: 2, columns: 2))
+    }
+    #expect(throws: FloatDecompositionError.self) {
+        try FloatDecomposer.decompose(.diagonal([1, 1e-300]))
+    }
+}
