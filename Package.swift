@@ -16,15 +16,15 @@ let package = Package(
         // C interop: GMP. Only ExactLinearAlgebra imports it.
         .systemLibrary(name: "CGMP", path: "Sources/CGMP",
                        providers: [.apt(["libgmp-dev"])]),
-        .target(name: "ExactLinearAlgebra", dependencies: ["CGMP"]),
+        .target(name: "ExactLinearAlgebra", dependencies: ["CGMP"], exclude: ["README.md"]),
         // C interop: LAPACKE + CBLAS (OpenBLAS). Only FloatLinearAlgebra imports it.
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
-        .target(name: "FloatLinearAlgebra", dependencies: ["CLAPACKE"]),
+        .target(name: "FloatLinearAlgebra", dependencies: ["CLAPACKE"], exclude: ["README.md"]),
         .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"]),
-        .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra"]),
-        .target(name: "Certificates", dependencies: ["ExactLinearAlgebra", "CouplingLayers"]),
-        .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"]),
+        .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "Certificates", dependencies: ["ExactLinearAlgebra", "CouplingLayers"], exclude: ["README.md"]),
+        .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"], exclude: ["README.md"]),
         .executableTarget(name: "flowproof", dependencies: [
             "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
             "FloatLinearAlgebra", "FloatCouplingLayers",
