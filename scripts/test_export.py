@@ -12,6 +12,7 @@ tolerances).
 import glob
 import json
 import os
+import sys
 import shutil
 import subprocess
 import warnings
@@ -23,19 +24,8 @@ from functools import reduce
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_built = []
-
-
-def flowproof_binary():
-    path = os.environ.get("FLOWPROOF_BIN") or os.path.join(".build", "debug", "flowproof")
-    if not os.path.isabs(path):
-        path = os.path.join(ROOT, path)
-    if not os.path.exists(path) and not _built:
-        _built.append(True)
-        subprocess.run(["swift", "build"], cwd=ROOT, check=True)
-    assert os.path.exists(path), f"flowproof binary not found at {path}"
-    return path
+sys.path.insert(0, os.path.dirname(__file__))
+from test_cli import ROOT, flowproof_binary  # noqa: E402
 
 
 def run(*args):
