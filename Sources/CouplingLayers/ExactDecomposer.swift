@@ -57,17 +57,25 @@ public struct ExactDecomposer: Sendable {
         return t.rows / 2
     }
 
-    public func decompose(_ t: RationalMatrix, regime: Regime) throws(DecompositionError) -> ExactFactorization {
+    /// `stage` is called with a short description as each phase starts
+    /// (for progress display on long runs).
+    public func decompose(_ t: RationalMatrix, regime: Regime,
+                          stage: (String) -> Void = { _ in }) throws(DecompositionError) -> ExactFactorization {
+        stage("checking size and determinant")
         try Self.validate(t)
         var rng = SeededGenerator(seed: seed)
         let layers: [CouplingPair]
+        stage("depth 1 and easy depth 2")
         if let shallow = shallowLayers(t, regime: regime, rng: &rng) {
             layers = shallow
-        } else if let three = DepthThreeConstruction.factor(t, rng: &rng) {
-            layers = three.couplingPairs()
         } else {
-            throw .internalFailure("the depth-3 construction found no admissible choice")
+            stage("depth-3 construction")
+            guard let three = DepthThreeConstruction.factor(t, rng: &rng) else {
+                throw .internalFailure("the depth-3 construction found no admissible choice")
+            }
+            layers = three.couplingPairs()
         }
+        stage("multiplying back")
         return try checked(t, regime: regime, layers: layers)
     }
 

@@ -70,11 +70,14 @@ struct Decompose: ParsableCommand {
         }
         if arith == .float { return try FloatDecomposition(command: self, matrix: matrix, start: start).run() }
         let factorization: ExactFactorization
-        do { factorization = try ExactDecomposer(seed: seed).decompose(matrix, regime: regime) } catch {
+        let stages = StageLine(enabled: !json && standardErrorIsTerminal)
+        defer { stages.clear() }
+        do { factorization = try ExactDecomposer(seed: seed).decompose(matrix, regime: regime, stage: stages.show) } catch {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
             throw fail("\(file): \(error.description)", ExitStatus.badInput)
         }
         let certificate = Certificate(factorization: factorization, seed: seed)
+        stages.clear()
         if let out {
             do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
         }

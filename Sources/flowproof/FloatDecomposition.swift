@@ -18,7 +18,10 @@ struct FloatDecomposition {
     static let exactCheckLimit = 256
 
     func run() throws {
+        let stages = StageLine(enabled: !command.json && standardErrorIsTerminal)
+        defer { stages.clear() }
         let n = matrix.rows
+        stages.show("checking the input")
         if n <= Self.exactCheckLimit {
             do { try ExactDecomposer.validate(matrix) } catch { throw fail("\(command.file): \(error.description)", ExitStatus.badInput) }
         }
@@ -27,6 +30,7 @@ struct FloatDecomposition {
             throw fail("\(command.file): entry (\(i + 1), \(j + 1)) = \(matrix[i, j].log2Magnitude > 0 ? "±2^\(Int(matrix[i, j].log2Magnitude))" : "") exceeds the binary64 range", ExitStatus.badInput)
         } }
         let factorization: FloatFactorization
+        stages.show(matrix.rows / 2 <= FloatDecomposer.denseLimit ? "Levenberg–Marquardt on the layer parameters" : "binary64 construction")
         do {
             factorization = try FloatDecomposer.decompose(rounded, depth: command.depth ?? 3,
                                                           regime: command.regime == .positive ? .positive : .signed,
@@ -36,6 +40,7 @@ struct FloatDecomposition {
             if case .tooIllConditioned = error { throw fail("\(command.file): \(error.description)", ExitStatus.noCertifiedResult) }
             throw fail("\(command.file): \(error.description)", ExitStatus.badInput)
         }
+        stages.show("certifying the residual")
         let bound = FloatResidual.bound(exact: matrix, rounded: rounded, factorization.layers)
         guard bound.value.isFinite, let boundValue = Rational(exactly: bound.value) else {
             throw fail("\(command.file): the residual bound overflows binary64; no certified result", ExitStatus.noCertifiedResult)
@@ -50,6 +55,7 @@ struct FloatDecomposition {
                                                ("method", .string(factorization.method.rawValue)),
                                                ("residualMethod", .string(bound.method.rawValue))])
         if n <= Self.exactCheckLimit {
+            stages.show("re-verifying the certificate")
             do { _ = try CertificateVerifier.check(certificate) } catch {
                 throw fail("internal error: the float certificate does not verify: \(error.message)", ExitStatus.internalError)
             }
@@ -57,6 +63,7 @@ struct FloatDecomposition {
         if let out = command.out {
             do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
         }
+        stages.clear()
         report(factorization, bound: bound, rounded: rounded)
     }
 

@@ -75,3 +75,23 @@ final class ProgressLine {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }
+
+/// Names the phase of a long single computation on stderr, with the time
+/// since the start (terminals only; the line is cleared at the end).
+final class StageLine {
+    let enabled: Bool
+    let start = Date()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ stage: String) {
+        guard enabled else { return }
+        let line = String(format: "\r\u{1B}[K[%.1fs] %@…", Date().timeIntervalSince(start), stage as NSString)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
