@@ -34,19 +34,12 @@ struct Decompose: ParsableCommand {
         summary reports each layer's largest entry and 2-norm condition numbers.
         """)
 
-    @Argument(help: "Matrix file (plain text or Matrix Market).")
-    var file: String
-
-    @Option(help: "Diagonal regime: positive (B, C > 0, as in real flows) or signed (B, C != 0).")
-    var regime: Regime = .positive
-
-    @Option(help: "Seed for the construction's random choices; the same seed gives the same certificate.")
-    var seed: UInt64 = 0
+    @OptionGroup var input: MatrixOptions
 
     @Option(help: "exact (rational layers, multiplied back exactly) or float (binary64 layers with a certified residual bound).")
     var arith: Arithmetic = .exact
 
-    @Option(help: "Number of pairs for --arith float (default 3; more pairs can buy conditioning).")
+    @Option(help: "Number of pairs for --arith float (default 3).")
     var depth: Int?
 
     @Option(name: .long, help: "Write a factorization certificate (JSON) to this path.")
@@ -64,19 +57,16 @@ struct Decompose: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let matrix: RationalMatrix
-        do { matrix = try MatrixTextFormat.read(path: file) } catch {
-            throw fail(error.description, ExitStatus.badInput)
-        }
+        let matrix = try input.readMatrix()
         if arith == .float { return try FloatDecomposition(command: self, matrix: matrix, start: start).run() }
         let factorization: ExactFactorization
         let stages = StageLine(enabled: !json && standardErrorIsTerminal)
         defer { stages.clear() }
-        do { factorization = try ExactDecomposer(seed: seed).decompose(matrix, regime: regime, stage: stages.show) } catch {
+        do { factorization = try ExactDecomposer(seed: input.seed).decompose(matrix, regime: input.regime, stage: stages.show) } catch {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
-            throw fail("\(file): \(error.description)", ExitStatus.badInput)
+            throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
         }
-        let certificate = Certificate(factorization: factorization, seed: seed)
+        let certificate = Certificate(factorization: factorization, seed: input.seed)
         stages.clear()
         if let out {
             do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
@@ -85,9 +75,9 @@ struct Decompose: ParsableCommand {
         if json {
             print(JSONValue.object([
                 ("command", .string("decompose")),
-                ("input", .string(file)),
+                ("input", .string(input.file)),
                 ("d", .int(factorization.d)),
-                ("regime", .string(regime.rawValue)),
+                ("regime", .string(input.regime.rawValue)),
                 ("arithmetic", .string("exact")),
                 ("depth", .int(factorization.depth)),
                 ("verified", .bool(true)),
@@ -97,7 +87,7 @@ struct Decompose: ParsableCommand {
             ]).text)
             return
         }
-        print("\(file): d = \(factorization.d), regime = \(regime.rawValue)")
+        print("\(input.file): d = \(factorization.d), regime = \(input.regime.rawValue)")
         print("depth \(factorization.depth), exact; product of the layers equals the input (checked)")
         print("max entry height \(factorization.heightBits) bits, \(String(format: "%.3f", seconds)) s")
         if factorization.d <= 4 {

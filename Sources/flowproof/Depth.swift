@@ -22,14 +22,7 @@ struct Depth: ParsableCommand {
           flowproof depth examples/swap-d2.txt --out swap-depth.json
         """)
 
-    @Argument(help: "Matrix file (plain text or Matrix Market).")
-    var file: String
-
-    @Option(help: "Diagonal regime: positive (B, C > 0) or signed (B, C != 0).")
-    var regime: Regime = .positive
-
-    @Option(help: "Seed for random choices (same seed, same certificate).")
-    var seed: UInt64 = 0
+    @OptionGroup var input: MatrixOptions
 
     @Option(help: "Write a depth certificate (or a factorization certificate if not proven).")
     var out: String?
@@ -39,22 +32,21 @@ struct Depth: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let t: RationalMatrix
-        do { t = try MatrixTextFormat.read(path: file) } catch { throw fail(error.description, ExitStatus.badInput) }
-        let analyzer = DepthAnalyzer(seed: seed)
+        let t = try input.readMatrix()
+        let analyzer = DepthAnalyzer(seed: input.seed)
         let analysis: DepthAnalysis
         let factorization: ExactFactorization
         do {
-            analysis = try analyzer.analyze(t, regime: regime)
-            factorization = try analyzer.factorization(of: t, regime: regime, analysis: analysis)
+            analysis = try analyzer.analyze(t, regime: input.regime)
+            factorization = try analyzer.factorization(of: t, regime: input.regime, analysis: analysis)
         } catch {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
-            throw fail("\(file): \(error.description)", ExitStatus.badInput)
+            throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
         }
-        let extras: [(key: String, value: Certificate.ExtraValue)] = [("generator", .string(flowproofGenerator)), ("seed", .string(String(seed)))]
+        let extras: [(key: String, value: Certificate.ExtraValue)] = [("generator", .string(flowproofGenerator)), ("seed", .string(String(input.seed)))]
         let certificate = analysis.proven
-            ? Certificate(regime: regime, matrix: t, claim: .depth(layers: factorization.layers, witness: analysis.witness), extras: extras)
-            : Certificate(factorization: factorization, seed: seed)
+            ? Certificate(regime: input.regime, matrix: t, claim: .depth(layers: factorization.layers, witness: analysis.witness), extras: extras)
+            : Certificate(factorization: factorization, seed: input.seed)
         // A bound is reported only if its certificate verifies.
         do { _ = try CertificateVerifier.check(certificate) } catch {
             throw fail("internal error: the certificate does not verify: \(error.message)", ExitStatus.internalError)
@@ -67,9 +59,9 @@ struct Depth: ParsableCommand {
         if json {
             print(JSONValue.object([
                 ("command", .string("depth")),
-                ("input", .string(file)),
+                ("input", .string(input.file)),
                 ("d", .int(t.rows / 2)),
-                ("regime", .string(regime.rawValue)),
+                ("regime", .string(input.regime.rawValue)),
                 ("lowerBound", .int(analysis.lowerBound)),
                 ("upperBound", .int(analysis.upperBound)),
                 ("proven", .bool(analysis.proven)),
@@ -82,7 +74,7 @@ struct Depth: ParsableCommand {
             ]).text)
             return
         }
-        print("\(file): d = \(t.rows / 2), regime = \(regime.rawValue)")
+        print("\(input.file): d = \(t.rows / 2), regime = \(input.regime.rawValue)")
         if analysis.proven {
             print("minimal depth \(analysis.upperBound) (proven)")
         } else {
@@ -90,7 +82,7 @@ struct Depth: ParsableCommand {
         }
         switch analysis.lowerBound {
         case 1: print("  T is in K_1: one coupling pair")
-        case 2: print("  not in K_1: \(DepthOne.obstruction(of: t, regime: regime) ?? "")")
+        case 2: print("  not in K_1: \(DepthOne.obstruction(of: t, regime: input.regime) ?? "")")
         default: print("  not in K_2: witness \(witnessText(analysis.witness!)) (verified)")
         }
         if analysis.upperBound == 2 { print("  exact depth-2 factorization (verified)") }

@@ -23,35 +23,35 @@ struct FloatDecomposition {
         let n = matrix.rows
         stages.show("checking the input")
         if n <= Self.exactCheckLimit {
-            do { try ExactDecomposer.validate(matrix) } catch { throw fail("\(command.file): \(error.description)", ExitStatus.badInput) }
+            do { try ExactDecomposer.validate(matrix) } catch { throw fail("\(command.input.file): \(error.description)", ExitStatus.badInput) }
         }
         let rounded = DoubleMatrix(rows: matrix.rows, columns: matrix.columns) { i, j in matrix[i, j].nearestDouble }
         for i in 0..<matrix.rows { for j in 0..<matrix.columns where !rounded[i, j].isFinite {
-            throw fail("\(command.file): entry (\(i + 1), \(j + 1)) = \(matrix[i, j].log2Magnitude > 0 ? "±2^\(Int(matrix[i, j].log2Magnitude))" : "") exceeds the binary64 range", ExitStatus.badInput)
+            throw fail("\(command.input.file): entry (\(i + 1), \(j + 1)) = \(matrix[i, j].log2Magnitude > 0 ? "±2^\(Int(matrix[i, j].log2Magnitude))" : "") exceeds the binary64 range", ExitStatus.badInput)
         } }
         let factorization: FloatFactorization
         stages.show(matrix.rows / 2 <= FloatDecomposer.denseLimit ? "Levenberg–Marquardt on the layer parameters" : "binary64 construction")
         do {
             factorization = try FloatDecomposer.decompose(rounded, depth: command.depth ?? 3,
-                                                          regime: command.regime == .positive ? .positive : .signed,
-                                                          seed: command.seed)
+                                                          regime: command.input.regime == .positive ? .positive : .signed,
+                                                          seed: command.input.seed)
         } catch {
-            if case .noConvergence = error { throw fail("\(command.file): \(error.description)", ExitStatus.noCertifiedResult) }
-            if case .tooIllConditioned = error { throw fail("\(command.file): \(error.description)", ExitStatus.noCertifiedResult) }
-            throw fail("\(command.file): \(error.description)", ExitStatus.badInput)
+            if case .noConvergence = error { throw fail("\(command.input.file): \(error.description)", ExitStatus.noCertifiedResult) }
+            if case .tooIllConditioned = error { throw fail("\(command.input.file): \(error.description)", ExitStatus.noCertifiedResult) }
+            throw fail("\(command.input.file): \(error.description)", ExitStatus.badInput)
         }
         stages.show("certifying the residual")
         let bound = FloatResidual.bound(exact: matrix, rounded: rounded, factorization.layers)
         guard bound.value.isFinite, let boundValue = Rational(exactly: bound.value) else {
-            throw fail("\(command.file): the residual bound overflows binary64; no certified result", ExitStatus.noCertifiedResult)
+            throw fail("\(command.input.file): the residual bound overflows binary64; no certified result", ExitStatus.noCertifiedResult)
         }
         let layers = factorization.layers.map { pair in
             CouplingPair(A: exact(pair.A), B: pair.B.map { Rational(exactly: $0)! },
                          C: pair.C.map { Rational(exactly: $0)! }, D: exact(pair.D))
         }
-        let certificate = Certificate(regime: command.regime, matrix: matrix,
+        let certificate = Certificate(regime: command.input.regime, matrix: matrix,
                                       claim: .binary64Factorization(layers: layers, residualBound: boundValue),
-                                      extras: [("generator", .string(flowproofGenerator)), ("seed", .string(String(command.seed))),
+                                      extras: [("generator", .string(flowproofGenerator)), ("seed", .string(String(command.input.seed))),
                                                ("method", .string(factorization.method.rawValue)),
                                                ("residualMethod", .string(bound.method.rawValue))])
         if n <= Self.exactCheckLimit {
@@ -83,9 +83,9 @@ struct FloatDecomposition {
             }
             print(JSONValue.object([
                 ("command", .string("decompose")),
-                ("input", .string(command.file)),
+                ("input", .string(command.input.file)),
                 ("d", .int(matrix.rows / 2)),
-                ("regime", .string(command.regime.rawValue)),
+                ("regime", .string(command.input.regime.rawValue)),
                 ("arithmetic", .string("binary64")),
                 ("depth", .int(f.depth)),
                 ("method", .string(f.method.rawValue)),
@@ -102,7 +102,7 @@ struct FloatDecomposition {
             ]).text)
             return
         }
-        print("\(command.file): d = \(matrix.rows / 2), regime = \(command.regime.rawValue)")
+        print("\(command.input.file): d = \(matrix.rows / 2), regime = \(command.input.regime.rawValue)")
         print("depth \(f.depth), binary64 layers (\(f.method.rawValue))")
         print(String(format: "certified ||T - product||_F <= %.3e (relative %.3e, %@)", bound.value, relative, bound.method.rawValue as NSString))
         print(String(format: "largest layer entry %.3e (largest input entry %.3e)", conditioning.maxAbs, rounded.maxAbs))

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CouplingLayers
+import ExactLinearAlgebra
 import Foundation
 
 /// Exit statuses with one meaning each (listed in `flowproof --help`).
@@ -18,6 +20,23 @@ func printError(_ message: String) {
 func fail(_ message: String, _ status: ExitCode) -> ExitCode {
     printError(message)
     return status
+}
+
+/// The matrix file and the choices every matrix command takes.
+struct MatrixOptions: ParsableArguments {
+    @Argument(help: "Matrix file (plain text or Matrix Market).")
+    var file: String
+
+    @Option(help: "Diagonal regime: positive (B, C > 0, as in real flows) or signed (B, C != 0).")
+    var regime: Regime = .positive
+
+    @Option(help: "Seed for random choices; the same seed gives the same certificate.")
+    var seed: UInt64 = 0
+
+    /// The matrix, or exit 2 with the reader's one-line reason.
+    func readMatrix() throws -> RationalMatrix {
+        do { return try MatrixTextFormat.read(path: file) } catch { throw fail(error.description, ExitStatus.badInput) }
+    }
 }
 
 /// A JSON value with ordered object keys, so `--json` output is stable.
