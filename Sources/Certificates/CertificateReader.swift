@@ -29,7 +29,7 @@ public enum CertificateReader {
         guard let regimeName = root["regime"] as? String, let regime = Regime(rawValue: regimeName) else {
             throw CertificateError("field 'regime' must be \"positive\" or \"signed\"")
         }
-        guard let d = integer(root["d"]), d >= 1, d <= 1 << 13 else { throw CertificateError("field 'd' must be a positive integer") }
+        guard let d = integer(root["d"]), d >= 1, d <= 1 << 13 else { throw CertificateError("field 'd' must be an integer from 1 to 8192") }
         let matrix = try rationalMatrix(root["matrix"], rows: 2 * d, columns: 2 * d, field: "matrix", allowHex: false)
         guard let claimName = root["claim"] as? String else { throw CertificateError("missing 'claim'") }
         let claim: Claim
