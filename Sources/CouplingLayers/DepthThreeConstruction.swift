@@ -20,27 +20,82 @@ enum DepthThreeConstruction {
         let q = inverse.block(rows: 0..<d, columns: d..<(2 * d))
         let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
 
+        if let monomial = signedPermutationFactor(t, rng: &rng) { return monomial }
         // Step 2: Y with E = T11·Y − T12 invertible; small choices first.
         for y in candidateShifts(d, &rng) {
             let e = b.t11 * y - b.t12
             guard let eInverse = e.inverse() else { continue }
-            let f = q + y * v
-            let c = f * eInverse
+            let c = (q + y * v) * eInverse
             // Step 3: H·C = K⁻¹·H·K.
-            guard let factors = CommutatorFactorization.factor(c, rng: &rng) else { continue }
-            let (h, hInverse, k) = (factors.h, factors.hInverse, factors.k)
-            // Step 4: X makes T'11 = H.
-            let x = eInverse * (h - b.t11)
-            let nInverse = RationalMatrix.blocks(.identity(d) + y * x, -y, -x, .identity(d))
-            let tPrime = BlockView(scaled * nInverse)
-            // Step 5: the depth-2 sufficient condition with P = KE, M = H.
-            let y1 = k * e
-            let z1 = eInverse * factors.kInverse * (h - .identity(d))
-            let w1 = hInverse * (tPrime.t12 - y1)
-            let x1 = (tPrime.t21 - z1) * hInverse
-            return UnipotentProduct(pairs: [(x1, y1), (z1, w1), (x, y)], g1: g1, g2: Array(repeating: .one, count: d))
+            guard let factors = CommutatorFactorization.factor(c, rng: &rng),
+                  let result = finish(scaled, b, y: y, e: e, eInverse: eInverse, factors: factors, g1: g1) else { continue }
+            return result
         }
         return nil
+    }
+
+    /// Steps 4–5: `X` makes `T'11 = H`, then the depth-2 sufficient
+    /// condition with `P = KE`, `M = H` factors `T' = TΔn⁻¹`.
+    static func finish(_ scaled: RationalMatrix, _ b: BlockView, y: RationalMatrix, e: RationalMatrix, eInverse: RationalMatrix,
+                       factors: CommutatorFactorization.Factors, g1: [Rational]) -> UnipotentProduct? {
+        let d = b.d
+        let (h, hInverse, k) = (factors.h, factors.hInverse, factors.k)
+        let x = eInverse * (h - b.t11)
+        let nInverse = RationalMatrix.blocks(.identity(d) + y * x, -y, -x, .identity(d))
+        let tPrime = BlockView(scaled * nInverse)
+        let y1 = k * e
+        let z1 = eInverse * factors.kInverse * (h - .identity(d))
+        let w1 = hInverse * (tPrime.t12 - y1)
+        let x1 = (tPrime.t21 - z1) * hInverse
+        return UnipotentProduct(pairs: [(x1, y1), (z1, w1), (x, y)], g1: g1, g2: Array(repeating: .one, count: d))
+    }
+
+    /// Permutation inputs: a signed partial-permutation `Y` makes `E`, `F`
+    /// and `C` signed permutations; with `C` in the hyperoctahedral
+    /// commutator subgroup, `H` and `K` are found among signed permutations
+    /// (equal signed cycle types), so every layer entry stays small.
+    static func permutationFactor(_ t: RationalMatrix, _ scaled: RationalMatrix, _ b: BlockView, _ q: RationalMatrix,
+                                  _ v: RationalMatrix, g1: [Rational], rng: inout SeededGenerator) -> UnipotentProduct? {
+        let d = b.d
+        // Rows of T11 that hold the 1 pick Y's rows; T12's 1s fix E's other rows.
+        let t11Rows = (0..<d).compactMap { i in (0..<d).first { !b.t11[i, $0].isZero }.map { (row: i, column: $0) } }
+        let taken = Set((0..<d).compactMap { i in (0..<d).first { !b.t12[i, $0].isZero } })
+        let free = (0..<d).filter { !taken.contains($0) }
+        for _ in 0..<64 {
+            var y = RationalMatrix.zero(d, d)
+            for (slot, target) in zip(t11Rows, free.shuffled(using: &rng)) {
+                y[slot.column, target] = rng.next() & 1 == 0 ? .one : -.one
+            }
+            let e = b.t11 * y - b.t12
+            guard let eSigned = SignedPermutation(e) else { continue }
+            let eInverse = eSigned.matrix.transpose
+            guard let c = SignedPermutation((q + y * v) * eInverse), c.isInCommutatorSubgroup else { continue }
+            // Random search over H; reliable inside the commutator subgroup
+            // (hundreds to thousands of tries at d <= 64).
+            for _ in 0..<(200 * d * d) {
+                let h = SignedPermutation.random(d, &rng)
+                guard let k = SignedPermutation.conjugator(from: h, to: h * c) else { continue }
+                let hm = h.matrix, km = k.matrix
+                let factors = CommutatorFactorization.Factors(h: hm, hInverse: hm.transpose, k: km, kInverse: km.transpose)
+                return finish(scaled, b, y: y, e: e, eInverse: eInverse, factors: factors, g1: g1)
+            }
+        }
+        return nil
+    }
+
+    /// Signed permutation inputs (det 1): every result is checked, and
+    /// `nil` (fall back to the general recipe) when `C` is not in a
+    /// commutator class of the hyperoctahedral group, which depends on `T`
+    /// alone (about a third of random even permutations).
+    static func signedPermutationFactor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
+        guard SignedPermutation(t) != nil else { return nil }
+        let d = t.rows / 2
+        let ones = [Rational](repeating: .one, count: d)
+        let inverse = t.transpose  // t is orthogonal
+        let q = inverse.block(rows: 0..<d, columns: d..<(2 * d)), v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
+        guard let product = permutationFactor(t, t, BlockView(t), q, v, g1: ones, rng: &rng),
+              CouplingPair.product(product.couplingPairs()) == t else { return nil }
+        return product
     }
 
     /// `0`, `±I`, then random small integer matrices: `[T11 T12]` has full
