@@ -69,24 +69,52 @@ enum DepthThreeConstruction {
             let e = b.t11 * y - b.t12
             guard let eSigned = SignedPermutation(e) else { continue }
             let eInverse = eSigned.matrix.transpose
-            guard let c = SignedPermutation((q + y * v) * eInverse), c.isInCommutatorSubgroup else { continue }
-            // Random search over H; reliable inside the commutator subgroup
-            // (hundreds to thousands of tries at d <= 64).
-            for _ in 0..<(200 * d * d) {
-                let h = SignedPermutation.random(d, &rng)
-                guard let k = SignedPermutation.conjugator(from: h, to: h * c) else { continue }
-                let hm = h.matrix, km = k.matrix
-                let factors = CommutatorFactorization.Factors(h: hm, hInverse: hm.transpose, k: km, kInverse: km.transpose)
-                return finish(scaled, b, y: y, e: e, eInverse: eInverse, factors: factors, g1: g1)
-            }
+            guard let c = SignedPermutation((q + y * v) * eInverse),
+                  let factors = monomialCommutator(c, rng: &rng) else { continue }
+            return finish(scaled, b, y: y, e: e, eInverse: eInverse, factors: factors, g1: g1)
         }
         return nil
     }
 
-    /// Signed permutation inputs (det 1): every result is checked, and
-    /// `nil` (fall back to the general recipe) when `C` is not in a
-    /// commutator class of the hyperoctahedral group, which depends on `T`
-    /// alone (about a third of random even permutations).
+    /// `H·C = K⁻¹·H·K` for a signed permutation `C` (det 1). Inside the
+    /// hyperoctahedral commutator subgroup, `H` and `K` are signed
+    /// permutations found by matching signed cycle types (a random search
+    /// over `H`, reliable in that class). Otherwise the fewest offending
+    /// cycles are split off and factored by the general rational recipe on
+    /// their small block; the two solutions combine block-diagonally.
+    static func monomialCommutator(_ c: SignedPermutation, rng: inout SeededGenerator) -> CommutatorFactorization.Factors? {
+        let d = c.count
+        var rest = Array(0..<d), block: [Int] = []
+        if !c.isInCommutatorSubgroup {
+            guard let offending = c.offendingCycles else { return nil }
+            block = offending
+            rest = rest.filter { !offending.contains($0) }
+        }
+        let good = c.restricted(to: rest)
+        var goodFactors: (h: SignedPermutation, k: SignedPermutation)? = rest.isEmpty ? (good, good) : nil
+        for _ in 0..<(200 * d * d) where goodFactors == nil {
+            let h = SignedPermutation.random(rest.count, &rng)
+            if let k = SignedPermutation.conjugator(from: h, to: h * good) { goodFactors = (h, k) }
+        }
+        guard let (h, k) = goodFactors else { return nil }
+        var result = CommutatorFactorization.Factors(h: .zero(d, d), hInverse: .zero(d, d), k: .zero(d, d), kInverse: .zero(d, d))
+        func place(_ f: CommutatorFactorization.Factors, on coordinates: [Int]) {
+            for (a, i) in coordinates.enumerated() { for (b, j) in coordinates.enumerated() {
+                result.h[i, j] = f.h[a, b]; result.hInverse[i, j] = f.hInverse[a, b]
+                result.k[i, j] = f.k[a, b]; result.kInverse[i, j] = f.kInverse[a, b]
+            } }
+        }
+        if !rest.isEmpty {
+            place(CommutatorFactorization.Factors(h: h.matrix, hInverse: h.matrix.transpose, k: k.matrix, kInverse: k.matrix.transpose), on: rest)
+        }
+        if !block.isEmpty {
+            guard let blockFactors = CommutatorFactorization.factor(c.restricted(to: block).matrix, rng: &rng) else { return nil }
+            place(blockFactors, on: block)
+        }
+        return result
+    }
+
+    /// Signed permutation inputs (det 1), with every result checked.
     static func signedPermutationFactor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
         guard SignedPermutation(t) != nil else { return nil }
         let d = t.rows / 2

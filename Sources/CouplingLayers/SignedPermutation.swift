@@ -86,4 +86,28 @@ struct SignedPermutation: Equatable {
         }
         return SignedPermutation(image: k, sign: t)
     }
+
+    /// For `det = 1` outside the commutator subgroup: the coordinates of the
+    /// fewest cycles whose classes add up to the offending class (one even
+    /// cycle with sign product −1, or an even cycle with sign +1 together
+    /// with an odd cycle with sign −1). The other cycles form a commutator.
+    var offendingCycles: [Int]? {
+        let classified = cycles.map { cycle in
+            (members: cycle.members, parity: (cycle.members.count - 1) % 2, negative: cycle.sign < 0)
+        }
+        let both = classified.filter { $0.parity == 1 && $0.negative }.min { $0.members.count < $1.members.count }
+        let oddPermutation = classified.filter { $0.parity == 1 && !$0.negative }.min { $0.members.count < $1.members.count }
+        let oddSigns = classified.filter { $0.parity == 0 && $0.negative }.min { $0.members.count < $1.members.count }
+        var candidates: [[Int]] = []
+        if let both { candidates.append(both.members) }
+        if let oddPermutation, let oddSigns { candidates.append(oddPermutation.members + oddSigns.members) }
+        return candidates.min { $0.count < $1.count }?.sorted()
+    }
+
+    /// The restriction to `coordinates` (a union of cycles), reindexed.
+    func restricted(to coordinates: [Int]) -> SignedPermutation {
+        var position = [Int: Int]()
+        for (k, c) in coordinates.enumerated() { position[c] = k }
+        return SignedPermutation(image: coordinates.map { position[image[$0]]! }, sign: coordinates.map { sign[$0] })
+    }
 }
