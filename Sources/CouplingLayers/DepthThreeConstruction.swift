@@ -61,6 +61,9 @@ enum DepthThreeConstruction {
         let t11Rows = (0..<d).compactMap { i in (0..<d).first { !b.t11[i, $0].isZero }.map { (row: i, column: $0) } }
         let taken = Set((0..<d).compactMap { i in (0..<d).first { !b.t12[i, $0].isZero } })
         let free = (0..<d).filter { !taken.contains($0) }
+        // C's class is fixed by T, its cycles are not: keep the Y whose
+        // offending block (factored by the general recipe) is smallest.
+        var best: (y: RationalMatrix, e: RationalMatrix, eInverse: RationalMatrix, c: SignedPermutation, cost: Int)?
         for _ in 0..<64 {
             var y = RationalMatrix.zero(d, d)
             for (slot, target) in zip(t11Rows, free.shuffled(using: &rng)) {
@@ -69,9 +72,13 @@ enum DepthThreeConstruction {
             let e = b.t11 * y - b.t12
             guard let eSigned = SignedPermutation(e) else { continue }
             let eInverse = eSigned.matrix.transpose
-            guard let c = SignedPermutation((q + y * v) * eInverse),
-                  let factors = monomialCommutator(c, rng: &rng) else { continue }
-            return finish(scaled, b, y: y, e: e, eInverse: eInverse, factors: factors, g1: g1)
+            guard let c = SignedPermutation((q + y * v) * eInverse) else { continue }
+            let cost = c.isInCommutatorSubgroup ? 0 : (c.offendingCycles?.count ?? Int.max)
+            if best == nil || cost < best!.cost { best = (y, e, eInverse, c, cost) }
+            if cost <= 2 { break }
+        }
+        if let best, let factors = monomialCommutator(best.c, rng: &rng) {
+            return finish(scaled, b, y: best.y, e: best.e, eInverse: best.eInverse, factors: factors, g1: g1)
         }
         return nil
     }
