@@ -24,12 +24,16 @@ let package = Package(
         .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"]),
         .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Certificates", dependencies: ["ExactLinearAlgebra", "CouplingLayers"], exclude: ["README.md"]),
+        .target(name: "LayerExport", dependencies: [
+            "ExactLinearAlgebra", "CouplingLayers",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], exclude: ["README.md"]),
         .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"], exclude: ["README.md"]),
         .executableTarget(name: "flowproof", dependencies: [
             "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
             "FloatLinearAlgebra", "FloatCouplingLayers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "LayerExport",
         ]),
         .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
         .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),

@@ -4,12 +4,16 @@ import Foundation
 /// then `rename`), so an interrupted run never leaves half a certificate.
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws(CertificateError) {
+        try write(data: Data(text.utf8), to: path)
+    }
+
+    public static func write(data: Data, to path: String) throws(CertificateError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-            try Data(text.utf8).write(to: temporary)
+            try data.write(to: temporary)
             guard rename(temporary.path, url.path) == 0 else {
                 try? FileManager.default.removeItem(at: temporary)
                 throw CertificateError("cannot write \(path): rename failed (errno \(errno))")
