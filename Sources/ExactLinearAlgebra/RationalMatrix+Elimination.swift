@@ -124,3 +124,17 @@ extension RationalMatrix {
         return x
     }
 }
+
+extension RationalMatrix {
+    /// The matrix with its first row negated if `det < 0`, so that
+    /// `det > 0`; `nil` if singular. (Coupling networks need `det > 0`;
+    /// random test and search matrices are drawn this way.)
+    public func withPositiveDeterminant() -> RationalMatrix? {
+        let det = determinant
+        if det.isZero { return nil }
+        guard det.sign < 0 else { return self }
+        var result = self
+        for j in 0..<columns { result[0, j] = -result[0, j] }
+        return result
+    }
+}

@@ -57,11 +57,7 @@ struct CandidateSampler {
     /// Redraws singular matrices and negates the first row when det < 0.
     private static func positiveDeterminant(_ draw: () -> RationalMatrix) -> RationalMatrix {
         while true {
-            var t = draw()
-            let det = t.determinant
-            if det.isZero { continue }
-            if det.sign < 0 { for j in 0..<t.columns { t[0, j] = -t[0, j] } }
-            return t
+            if let oriented = draw().withPositiveDeterminant() { return oriented }
         }
     }
 

@@ -7,11 +7,8 @@ import ExactLinearAlgebra
 @Suite struct CertificateTests {
     static func randomMatrix(_ n: Int, _ rng: inout SeededGenerator) -> RationalMatrix {
         while true {
-            var t = RationalMatrix(rows: n, columns: n) { _, _ in Rational(rng.int(in: -9...9), rng.int(in: 1...4)) }
-            let det = t.determinant
-            if det.isZero { continue }
-            if det.sign < 0 { for j in 0..<n { t[0, j] = -t[0, j] } }
-            return t
+            let t = RationalMatrix(rows: n, columns: n) { _, _ in Rational(rng.int(in: -9...9), rng.int(in: 1...4)) }
+            if let oriented = t.withPositiveDeterminant() { return oriented }
         }
     }
 

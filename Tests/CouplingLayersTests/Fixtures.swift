@@ -28,22 +28,16 @@ enum Fixtures {
     /// (the first row is negated when the determinant is negative).
     static func randomInteger(_ n: Int, spread: Int = 9, rng: inout SeededGenerator) -> RationalMatrix {
         while true {
-            var t = RationalMatrix(rows: n, columns: n) { _, _ in Rational(rng.int(in: -spread...spread)) }
-            let det = t.determinant
-            if det.isZero { continue }
-            if det.sign < 0 { for j in 0..<n { t[0, j] = -t[0, j] } }
-            return t
+            let t = RationalMatrix(rows: n, columns: n) { _, _ in Rational(rng.int(in: -spread...spread)) }
+            if let oriented = t.withPositiveDeterminant() { return oriented }
         }
     }
 
     /// A random matrix of small fractions `p/q`, det > 0.
     static func randomRational(_ n: Int, rng: inout SeededGenerator) -> RationalMatrix {
         while true {
-            var t = RationalMatrix(rows: n, columns: n) { _, _ in Rational(rng.int(in: -20...20), rng.int(in: 1...7)) }
-            let det = t.determinant
-            if det.isZero { continue }
-            if det.sign < 0 { for j in 0..<n { t[0, j] = -t[0, j] } }
-            return t
+            let t = RationalMatrix(rows: n, columns: n) { _, _ in Rational(rng.int(in: -20...20), rng.int(in: 1...7)) }
+            if let oriented = t.withPositiveDeterminant() { return oriented }
         }
     }
 }
