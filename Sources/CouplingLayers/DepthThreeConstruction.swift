@@ -9,6 +9,7 @@ import ExactLinearAlgebra
 /// `H·C = K⁻¹·H·K` is a commutator factorization of `C = F E⁻¹ ∈ SL_d`.
 enum DepthThreeConstruction {
     static func factor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
+        if let monomial = permutationFactor(t, rng: &rng) { return monomial }
         let d = t.rows / 2
         // Step 1: Δ = diag(1/det T, 1, …, 1; I) so that det(TΔ) = 1.
         let det = t.determinant
@@ -19,8 +20,6 @@ enum DepthThreeConstruction {
         let b = BlockView(scaled)
         let q = inverse.block(rows: 0..<d, columns: d..<(2 * d))
         let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
-
-        if let monomial = signedPermutationFactor(t, rng: &rng) { return monomial }
         // Step 2: Y with E = T11·Y − T12 invertible; small choices first.
         for y in candidateShifts(d, &rng) {
             let e = b.t11 * y - b.t12
@@ -50,13 +49,19 @@ enum DepthThreeConstruction {
         return UnipotentProduct(pairs: [(x1, y1), (z1, w1), (x, y)], g1: g1, g2: Array(repeating: .one, count: d))
     }
 
-    /// Permutation inputs: a signed partial-permutation `Y` makes `E`, `F`
-    /// and `C` signed permutations; with `C` in the hyperoctahedral
-    /// commutator subgroup, `H` and `K` are found among signed permutations
-    /// (equal signed cycle types), so every layer entry stays small.
-    static func permutationFactor(_ t: RationalMatrix, _ scaled: RationalMatrix, _ b: BlockView, _ q: RationalMatrix,
-                                  _ v: RationalMatrix, g1: [Rational], rng: inout SeededGenerator) -> UnipotentProduct? {
-        let d = b.d
+    /// Signed permutation inputs (det 1, so `Δ = I`): a signed
+    /// partial-permutation `Y` makes `E`, `F` and `C` signed permutations;
+    /// with `C` in the hyperoctahedral commutator subgroup, `H` and `K` are
+    /// found among signed permutations (equal signed cycle types), so every
+    /// layer entry stays small. `nil` for other inputs, or when the result
+    /// does not multiply back (the general recipe then takes over).
+    static func permutationFactor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
+        guard SignedPermutation(t) != nil else { return nil }
+        let d = t.rows / 2
+        let ones = [Rational](repeating: .one, count: d)
+        let b = BlockView(t)
+        let inverse = t.transpose  // t is orthogonal
+        let q = inverse.block(rows: 0..<d, columns: d..<(2 * d)), v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
         // Rows of T11 that hold the 1 pick Y's rows; T12's 1s fix E's other rows.
         let t11Rows = (0..<d).compactMap { i in (0..<d).first { !b.t11[i, $0].isZero }.map { (row: i, column: $0) } }
         let taken = Set((0..<d).compactMap { i in (0..<d).first { !b.t12[i, $0].isZero } })
@@ -77,10 +82,10 @@ enum DepthThreeConstruction {
             if best == nil || cost < best!.cost { best = (y, e, eInverse, c, cost) }
             if cost <= 2 { break }
         }
-        if let best, let factors = monomialCommutator(best.c, rng: &rng) {
-            return finish(scaled, b, y: best.y, e: best.e, eInverse: best.eInverse, factors: factors, g1: g1)
-        }
-        return nil
+        guard let best, let factors = monomialCommutator(best.c, rng: &rng),
+              let product = finish(t, b, y: best.y, e: best.e, eInverse: best.eInverse, factors: factors, g1: ones),
+              CouplingPair.product(product.couplingPairs()) == t else { return nil }
+        return product
     }
 
     /// `H·C = K⁻¹·H·K` for a signed permutation `C` (det 1). Inside the
@@ -119,18 +124,6 @@ enum DepthThreeConstruction {
             place(blockFactors, on: block)
         }
         return result
-    }
-
-    /// Signed permutation inputs (det 1), with every result checked.
-    static func signedPermutationFactor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
-        guard SignedPermutation(t) != nil else { return nil }
-        let d = t.rows / 2
-        let ones = [Rational](repeating: .one, count: d)
-        let inverse = t.transpose  // t is orthogonal
-        let q = inverse.block(rows: 0..<d, columns: d..<(2 * d)), v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
-        guard let product = permutationFactor(t, t, BlockView(t), q, v, g1: ones, rng: &rng),
-              CouplingPair.product(product.couplingPairs()) == t else { return nil }
-        return product
     }
 
     /// `0`, `±I`, then random small integer matrices: `[T11 T12]` has full
