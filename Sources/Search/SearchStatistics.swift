@@ -80,3 +80,19 @@ public struct SearchStatistics: Equatable, Sendable {
         return label.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: " %10d", value) + (label == "candidates" ? "" : share)
     }
 }
+
+extension SearchStatistics {
+    /// The `.stats` file a search-k2 run writes (JSON), or `nil` if `path`
+    /// is not one.
+    public init?(contentsOf path: String) {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        self.init(jsonObject: object)
+    }
+
+    /// The `.stats` file text: sorted keys, pretty-printed, trailing newline.
+    public var fileText: String {
+        let data = try! JSONSerialization.data(withJSONObject: jsonObject, options: [.sortedKeys, .prettyPrinted])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

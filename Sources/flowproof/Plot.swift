@@ -55,9 +55,7 @@ struct Plot: ParsableCommand {
             var parts: [SearchStatistics] = []
             for name in files.sorted() {
                 let path = (directory as NSString).appendingPathComponent(name)
-                guard let data = FileManager.default.contents(atPath: path),
-                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                      let s = SearchStatistics(jsonObject: object) else {
+                guard let s = SearchStatistics(contentsOf: path) else {
                     throw fail("\(path): not a search-k2 stats file", ExitStatus.badInput)
                 }
                 parts.append(s)

@@ -108,7 +108,7 @@ struct SearchK2: ParsableCommand {
         do {
             for c in found { try c.certificate.write(to: (out as NSString).appendingPathComponent(c.fileName)) }
             let statsName = shardCount == 1 ? "search-k2.stats" : "search-k2-shard\(shardIndex)of\(shardCount).stats"
-            try writeStats(statistics, to: (out as NSString).appendingPathComponent(statsName))
+            try AtomicFile.write(statistics.fileText, to: (out as NSString).appendingPathComponent(statsName))
         } catch {
             throw fail(error.message, ExitStatus.badInput)
         }
@@ -125,9 +125,7 @@ struct SearchK2: ParsableCommand {
             for name in names.sorted() where name.hasSuffix(".json") || name.hasSuffix(".stats") {
                 let path = (directory as NSString).appendingPathComponent(name)
                 if name.hasSuffix(".stats") {
-                    guard let data = FileManager.default.contents(atPath: path),
-                          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                          let s = SearchStatistics(jsonObject: object) else {
+                    guard let s = SearchStatistics(contentsOf: path) else {
                         throw fail("\(path): not a search-k2 stats file", ExitStatus.badInput)
                     }
                     parts.append(s)
@@ -147,15 +145,10 @@ struct SearchK2: ParsableCommand {
             throw fail("the directories hold no stats, or stats of different searches (d, regime, family)", ExitStatus.badInput)
         }
         total.counterexamplesWritten = files.count
-        do { try writeStats(total, to: (out as NSString).appendingPathComponent("search-k2.stats")) } catch {
+        do { try AtomicFile.write(total.fileText, to: (out as NSString).appendingPathComponent("search-k2.stats")) } catch {
             throw fail(error.message, ExitStatus.badInput)
         }
         report(total, files: files.sorted())
-    }
-
-    private func writeStats(_ s: SearchStatistics, to path: String) throws(CertificateError) {
-        let data = try! JSONSerialization.data(withJSONObject: s.jsonObject, options: [.sortedKeys, .prettyPrinted])
-        try AtomicFile.write(String(decoding: data, as: UTF8.self) + "\n", to: path)
     }
 
     private func report(_ s: SearchStatistics, files: [String]) {
