@@ -40,10 +40,7 @@ public enum CertificateVerifier {
         let base = "d=\(c.d) \(regime.rawValue)"
         switch c.claim {
         case .exactFactorization(let layers):
-            try checkLayers(layers, regime: regime)
-            guard CouplingPair.product(layers) == c.matrix else {
-                throw CertificateError("the product of the layers does not equal the matrix")
-            }
+            try checkExactProduct(layers, regime: regime, matrix: c.matrix)
             return "factorization exact depth=\(layers.count) \(base)"
         case .binary64Factorization(let layers, let bound):
             try checkLayers(layers, regime: regime)
@@ -57,10 +54,7 @@ public enum CertificateVerifier {
             try checkWitness(witness, matrix: c.matrix, regime: regime)
             return "not-in-K2 witness=\(witness.typeName) \(base)"
         case .depth(let layers, let witness):
-            try checkLayers(layers, regime: regime)
-            guard CouplingPair.product(layers) == c.matrix else {
-                throw CertificateError("the product of the layers does not equal the matrix")
-            }
+            try checkExactProduct(layers, regime: regime, matrix: c.matrix)
             switch layers.count {
             case 1: break
             case 2:
@@ -72,6 +66,14 @@ public enum CertificateVerifier {
                 try checkWitness(witness, matrix: c.matrix, regime: regime)
             }
             return "depth=\(layers.count) proven\(witness.map { " witness=\($0.typeName)" } ?? "") \(base)"
+        }
+    }
+
+    /// The regime of every layer, then `L1 U1 ⋯ Lk Uk == matrix` exactly.
+    static func checkExactProduct(_ layers: [CouplingPair], regime: Regime, matrix: RationalMatrix) throws(CertificateError) {
+        try checkLayers(layers, regime: regime)
+        guard CouplingPair.product(layers) == matrix else {
+            throw CertificateError("the product of the layers does not equal the matrix")
         }
     }
 

@@ -42,7 +42,7 @@ public struct T11ZeroSystem: Sendable {
         guard (0..<d).allSatisfy({ i in (0..<basis.columns).contains { !basis[i, $0].isZero } }) else { return nil }
         for attempt in 0..<256 {
             let spread = 1 + attempt / 16
-            let coefficients = (0..<basis.columns).map { k in attempt == 0 ? 1 : rng.int(in: -spread...spread) }
+            let coefficients = (0..<basis.columns).map { _ in attempt == 0 ? 1 : rng.int(in: -spread...spread) }
             let gamma = (0..<d).map { i in
                 (0..<basis.columns).reduce(Rational.zero) { $0 + Rational(coefficients[$1]) * basis[i, $1] }
             }
