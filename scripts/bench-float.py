@@ -9,7 +9,7 @@ Runs alternate and medians are reported, with the certified relative
 residual, the largest layer entry against max|T|, and the product of the
 layer condition numbers.
 
-    scripts/bench-float.py --d 16 32 64
+    scripts/bench-float.py --d 16 32 64 256 1024
     scripts/bench-float.py --sweep --d 4 8 --depths 3 4 5 6 --jsonl sweep.jsonl
 
 --sweep measures conditioning against depth; `flowproof plot --conditioning
@@ -32,7 +32,9 @@ def write(t, path):
             f.write(" ".join(repr(float(x)) for x in row) + "\n")
 
 def flowproof(binary, path, depth, timeout):
-    command = [binary, "decompose", path, "--arith", "float", "--depth", str(depth), "--json"]
+    command = [binary, "decompose", path, "--arith", "float", "--json"]
+    if depth is not None:
+        command += ["--depth", str(depth)]
     start = time.perf_counter()
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
@@ -56,7 +58,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--sweep", action="store_true", help="conditioning against depth instead of timing")
-    parser.add_argument("--depths", type=int, nargs="+", default=[3, 4, 5, 6])
+    parser.add_argument("--depths", type=int, nargs="+", default=[3, 4, 5, 6, 7])
     parser.add_argument("--jsonl", help="append every flowproof result to this JSON-lines file")
     parser.add_argument("--flowproof", default=".build/release/flowproof")
     args = parser.parse_args()
@@ -68,7 +70,7 @@ def main():
             print(f"{'d':>4} {'depth':>5} {'rel. residual':>13} {'max entry':>10} {'cond product':>13} {'seconds':>8}")
         else:
             print(f"{'d':>4} {'flowproof s':>11} {'numpy s':>9} {'ratio':>7} {'rel. residual':>13} "
-                  f"{'max entry/max|T|':>16} {'cond product':>13} {'method':>20}")
+                  f"{'max entry/max|T|':>16} {'cond product':>13} {'depth':>5} {'method':>20} {'bound':>11}")
         for d in args.d:
             t = gaussian(d, args.seed + d)
             path = os.path.join(tmp, f"t{d}.txt")
@@ -87,7 +89,7 @@ def main():
             numpy_solve(t)  # warm-up: thread pool, page faults
             ours, theirs, result = [], [], None
             for _ in range(args.repeats):
-                seconds, result = flowproof(args.flowproof, path, 3, args.timeout)
+                seconds, result = flowproof(args.flowproof, path, None, args.timeout)
                 if "error" in result:
                     break
                 ours.append(seconds)
@@ -100,7 +102,7 @@ def main():
             mo, mt = statistics.median(ours), statistics.median(theirs)
             print(f"{d:>4} {mo:>11.3f} {mt:>9.5f} {mo / mt:>6.0f}x {result['relativeResidualBound']:>13.2e} "
                   f"{result['maxLayerEntry'] / result['maxInputEntry']:>16.2e} {result['conditionProduct']:>13.2e} "
-                  f"{result['method']:>20}", flush=True)
+                  f"{result['depth']:>5} {result['method']:>20} {result['residualMethod']:>11}", flush=True)
 
 if __name__ == "__main__":
     sys.exit(main())

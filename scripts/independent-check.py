@@ -108,11 +108,11 @@ def matrix(x, rows, cols, where, parse=rational):
 
 # ---------------------------------------------------------- linear algebra
 
-def matmul(X, Y):
+def matmul(X, Y, zero=Fraction(0)):
     cols = len(Y[0])
     out = []
     for row in X:
-        acc = [Fraction(0)] * cols
+        acc = [zero] * cols
         for a, yrow in zip(row, Y):
             if a:
                 for c, b in enumerate(yrow):
@@ -190,6 +190,9 @@ def check_layers(cert, d, regime, binary64, want_pairs=None):
     num = lambda s, w: layer_number(s, w, binary64)
     n = 2 * d
     P = identity(n)
+    # Binary64 values are dyadic: their product is taken on integer matrices
+    # over one power-of-two denominator (the same exact product, far faster).
+    P_int, P_den = [[int(i == j) for j in range(n)] for i in range(n)], 1
     for idx, lay in enumerate(layers):
         w = f"layers[{idx}]"
         if not isinstance(lay, dict):
@@ -206,7 +209,15 @@ def check_layers(cert, d, regime, binary64, want_pairs=None):
         L += [A[i] + [B[i] if i == j else Fraction(0) for j in range(d)] for i in range(d)]
         U = [[C[i] if i == j else Fraction(0) for j in range(d)] + D[i] for i in range(d)]
         U += [[Fraction(0)] * d + [Fraction(int(i == j)) for j in range(d)] for i in range(d)]
-        P = matmul(matmul(P, L), U)
+        if binary64:
+            for F in (L, U):
+                den = max(x.denominator for row in F for x in row)
+                scaled = [[x.numerator * (den // x.denominator) for x in row] for row in F]
+                P_int, P_den = matmul(P_int, scaled, 0), P_den * den
+        else:
+            P = matmul(matmul(P, L), U)
+    if binary64:
+        P = [[Fraction(x, P_den) for x in row] for row in P_int]
     return P
 
 

@@ -55,3 +55,26 @@ def test_float_rejects_negative_determinant(tmp_path):
     result = run("decompose", path, "--arith", "float", "--out", tmp_path / "x.json")
     assert result.returncode == 2 and "orientation" in result.stderr
     assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize("d,options", [(16, ["--depth", "7"]), (64, [])])
+def test_well_conditioned_gaussian_certificates(tmp_path, d, options):
+    """Issue targets on Gaussian T: depth 7 (the default above d = 16),
+    relative residual <= 1e-12, entries <= 1e3·max|T|, and both checkers
+    accept the certificate."""
+    t = np.random.default_rng(d).standard_normal((2 * d, 2 * d))
+    if np.linalg.slogdet(t)[0] < 0:
+        t[:, 0] = -t[:, 0]
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(" ".join(repr(float(x)) for x in row) for row in t) + "\n")
+    cert = tmp_path / "cert.json"
+    result = run("decompose", path, "--arith", "float", "--out", cert, "--json", *options)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["depth"] == 7 and summary["method"] == "orthogonal-blocks"
+    assert summary["relativeResidualBound"] <= 1e-12
+    assert summary["maxLayerEntry"] <= 1e3 * summary["maxInputEntry"]
+    assert run("verify", cert).returncode == 0
+    independent = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "independent-check.py"), str(cert)],
+                                 capture_output=True, text=True)
+    assert independent.returncode == 0, independent.stdout

@@ -25,16 +25,31 @@ public enum FloatDecomposer {
     /// A least-squares start that stalls below this counts as converged.
     public static let acceptable = 1e-13
 
-    public static func decompose(_ t: DoubleMatrix, depth: Int = 3, regime: FloatRegime = .positive,
+    /// The depth used when none is asked for: 3 where least squares finds
+    /// well-conditioned depth-3 layers, otherwise the depth of
+    /// `OrthogonalBlockConstruction` (the depth-3 construction is useless
+    /// there, see `CommutatorConstruction`).
+    public static func defaultDepth(d: Int) -> Int {
+        d <= denseLimit ? 3 : OrthogonalBlockConstruction.depth
+    }
+
+    /// Methods by requested depth `k`: `k >= 7` uses `OrthogonalBlockConstruction`
+    /// (padded with identity pairs); below that, least squares for
+    /// `d <= denseLimit` and the §5 port above it.
+    public static func decompose(_ t: DoubleMatrix, depth requested: Int? = nil, regime: FloatRegime = .positive,
                                  seed: UInt64 = 1) throws(FloatDecompositionError) -> FloatFactorization
     {
         let (d, determinant) = try FloatInputCheck.validate(t)
+        let depth = requested ?? defaultDepth(d: d)
         guard depth >= 1, d <= denseLimit || depth >= 3 else { throw .invalidDepth(depth) }
         let s = Foundation.exp2(determinant.log2Magnitude / Double(2 * d))
         let unit = (1 / s) * t
         var layers: [FloatCouplingPair]
         let method: FloatFactorization.Method
-        if d <= denseLimit {
+        if depth >= OrthogonalBlockConstruction.depth, let built = OrthogonalBlockConstruction.layers(unit) {
+            layers = built + Array(repeating: .identity(d), count: depth - built.count)
+            method = .orthogonalBlocks
+        } else if d <= denseLimit {
             layers = try leastSquares(unit, depth: depth, seed: seed)
             method = .leastSquares
         } else {
@@ -49,12 +64,12 @@ public enum FloatDecomposer {
         last.C = last.C.map { $0 * s }
         last.D = s * last.D
         layers[layers.count - 1] = last
-        let estimate = (t - FloatCouplingPair.product(layers)).frobeniusNorm / t.frobeniusNorm
-        guard estimate.isFinite,
-              layers.allSatisfy({ $0.B.allSatisfy(regime.admits) && $0.C.allSatisfy(regime.admits) })
-        else { throw .noConvergence(relativeResidual: estimate) }
-        return FloatFactorization(layers: layers, regime: regime, method: method,
-                                  relativeResidualEstimate: estimate)
+        // The residual itself is certified by `FloatResidual`; here only
+        // what would make that meaningless is rejected.
+        guard layers.allSatisfy({ $0.A.isFinite && $0.D.isFinite && $0.B.allSatisfy(regime.admits)
+                                  && $0.C.allSatisfy(regime.admits) })
+        else { throw .noConvergence(relativeResidual: .infinity) }
+        return FloatFactorization(layers: layers, regime: regime, method: method)
     }
 
     /// Best of a few seeded Levenberg–Marquardt starts (stops at the first

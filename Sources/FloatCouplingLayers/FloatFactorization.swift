@@ -6,15 +6,14 @@ public struct FloatFactorization: Sendable {
     public let regime: FloatRegime
     /// Which algorithm produced the layers.
     public let method: Method
-    /// `‖T − fl(product)‖_F / ‖T‖_F` in binary64: a quick estimate, not a
-    /// bound. Use `FloatResidual.bound` for a certified statement.
-    public let relativeResidualEstimate: Double
 
     public enum Method: String, Sendable {
         /// Levenberg–Marquardt on all layer parameters (`LayerLeastSquares`).
         case leastSquares = "levenberg-marquardt"
         /// The §5 commutator construction run in binary64 (`CommutatorConstruction`).
         case commutatorConstruction = "commutator-construction"
+        /// Block LU, SVDs and orthogonal commutators (`OrthogonalBlockConstruction`).
+        case orthogonalBlocks = "orthogonal-blocks"
     }
 
     public var depth: Int { layers.count }

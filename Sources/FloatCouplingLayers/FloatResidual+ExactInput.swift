@@ -6,7 +6,7 @@ extension FloatResidual {
     /// when the layers were computed from its binary64 rounding `rounded`.
     ///
     /// Exact (GMP on every binary64 value and on `T`) for `2d <= exactLimit`;
-    /// otherwise the a-priori bound for `rounded` plus `‖T − rounded‖_F`
+    /// otherwise the compensated bound for `rounded` plus `‖T − rounded‖_F`
     /// (the triangle inequality), each rounded up.
     ///
     /// ```swift
@@ -24,8 +24,8 @@ extension FloatResidual {
         }
         let inputError = t - rational(rounded)
         let inputBound = squareRootUp(inputError.entries.reduce(Rational.zero) { $0 + $1 * $1 })
-        let total = aPrioriBound(rounded, layers) + inputBound
+        let total = compensatedBound(rounded, layers) + inputBound
         // One more step up covers the rounding of the sum.
-        return Bound(value: total.nextUp, method: .aPriori)
+        return Bound(value: total.nextUp, method: .compensated)
     }
 }

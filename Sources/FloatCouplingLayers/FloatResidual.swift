@@ -13,20 +13,21 @@ public enum FloatResidual {
         /// Exact rational product and squared norm, then a binary64 `r`
         /// with `r² ≥ s` verified exactly.
         case exact
-        /// Higham's a-priori bound on the rounding of the float product,
-        /// evaluated so that rounding can only make it larger.
-        case aPriori = "a-priori"
+        /// The product kept in double-double with error-free splitting and
+        /// a rigorous bound on every step (`compensatedBound`), evaluated so
+        /// that rounding can only make it larger.
+        case compensated
     }
 
     public struct Bound: Sendable {
         /// An upper bound on the residual (a binary64 value; its exact
         /// rational is `Rational(exactly: value)`); `.infinity` if the
-        /// a-priori terms overflow.
+        /// bound overflows.
         public let value: Double
         public let method: Method
     }
 
-    /// Largest `2d` computed exactly by default; above it, the a-priori bound.
+    /// Largest `2d` computed exactly by default; above it, the compensated bound.
     public static let defaultExactLimit = 128
 
     public static func bound(_ t: DoubleMatrix, _ layers: [FloatCouplingPair],
@@ -37,7 +38,7 @@ public enum FloatResidual {
         if t.rows <= exactLimit {
             return Bound(value: exactBound(t, layers), method: .exact)
         }
-        return Bound(value: aPrioriBound(t, layers), method: .aPriori)
+        return Bound(value: compensatedBound(t, layers), method: .compensated)
     }
 
     /// `‖T − Π‖²_F` as an exact rational.
@@ -76,40 +77,6 @@ public enum FloatResidual {
         RationalMatrix(rows: m.rows, columns: m.columns) { Rational(exactly: m[$0, $1])! }
     }
 
-    /// Rigorous bound without exact arithmetic. With the factors `F_1..F_m`
-    /// (`m = 2k`, exact binary64 matrices) and `P̂ = fl(F_1 ⋯ F_m)` by dgemm:
-    ///
-    ///     ‖T − Π‖ ≤ ‖T − P̂‖ + ‖P̂ − Π‖,
-    ///     |P̂ − Π| ≤ ((1+γ_n)^{m−1} − 1) |F_1|⋯|F_m|  ≤ γ_{(m−1)n} |F_1|⋯|F_m|
-    ///
-    /// (Higham, *Accuracy and Stability*, §3.5; any summation order, FMA or
-    /// not), `n = 2d`, `γ_j = j u / (1 − j u)`, `u = 2⁻⁵³`. `|F_1|⋯|F_m|` is
-    /// computed in binary64 from nonnegative matrices, so the exact value is
-    /// at most the computed one times `(1 − γ_n)^{−(m−1)}`. Each nonnegative
-    /// quantity below goes through at most `K` further roundings of relative
-    /// size `≤ u`, and `inflate(x, K) = x·(1 + 2(K+1)u)` rounded up by one
-    /// ulp exceeds `x·(1−u)^{−(K+1)}` whenever `(K+1)u ≤ 0.1`; so rounding
-    /// can only push the result up. Underflow adds at most `η = 2⁻¹⁰⁷⁴` per
-    /// operation; `underflowSlack` covers it (propagated through the factor
-    /// norms) with a wide margin.
-    static func aPrioriBound(_ t: DoubleMatrix, _ layers: [FloatCouplingPair]) -> Double {
-        let n = t.rows
-        let factors = layers.flatMap { [$0.lowerFactor, $0.upperFactor] }
-        let m = factors.count
-        let u = Double.ulpOfOne / 2
-        let product = factors.dropFirst().reduce(factors[0]) { $0 * $1 }
-        let absoluteProduct = factors.dropFirst().reduce(factors[0].magnitudes) { $0 * $1.magnitudes }
-        let roundingsPerProduct = (m - 1) * n
-        guard Double(roundingsPerProduct + 2 * n * n) * u < 0.01 else { return .infinity }
-        let gammaChain = inflate(Double(roundingsPerProduct) * u / (1 - Double(roundingsPerProduct) * u), 4)
-        let gammaN = Double(n) * u / (1 - Double(n) * u)
-        let absoluteCorrection = inflate(1 / ((1 - gammaN) * (1 - gammaChain)), 6)
-        let productTerm = inflate(gammaChain * absoluteCorrection * frobeniusUp(absoluteProduct), 3)
-        let differenceTerm = frobeniusUp(t - product)
-        let slack = underflowSlack(factors, n: n)
-        return inflate(inflate(differenceTerm + productTerm, 1) + slack, 1)
-    }
-
     /// `x · (1 + 2(K+1)u)`, one ulp up: exceeds the exact value of a
     /// nonnegative quantity whose computation had at most `K` roundings.
     static func inflate(_ x: Double, _ roundings: Int) -> Double {
@@ -136,14 +103,5 @@ public enum FloatResidual {
         let sumUp = inflate(withUnderflow / (1 - Double(count + 2) * Double.ulpOfOne), 2 * count + 4)
         let rootUp = inflate(sumUp.squareRoot(), 1)
         return inflate(Double(sign: .plus, exponent: e, significand: rootUp), 1)
-    }
-
-    /// Absolute error from gradual underflow: each of the `(m−1)` products
-    /// adds at most `n·η` per entry, later multiplied by at most the
-    /// product of the remaining factors' ∞-norms (`≤ n · max|F|`).
-    static func underflowSlack(_ factors: [DoubleMatrix], n: Int) -> Double {
-        let eta = Double.leastNonzeroMagnitude
-        let growth = factors.reduce(1.0) { $0 * (1 + Double(n) * $1.maxAbs) }
-        return inflate(Double(factors.count * n * n * n) * eta * growth, 2 * factors.count + 4)
     }
 }

@@ -46,6 +46,7 @@ extension DoubleMatrix {
         precondition(k == kb, "shape mismatch in product")
         var c = DoubleMatrix(rows: m, columns: n)
         guard m > 0, n > 0, k > 0 else { return c }
+        _ = singleThreadedBLAS
         a.entries.withUnsafeBufferPointer { pa in
             b.entries.withUnsafeBufferPointer { pb in
                 c.entries.withUnsafeMutableBufferPointer { pc in
@@ -70,6 +71,7 @@ extension DoubleMatrix {
                                                  _ y: DoubleMatrix, row yRow: Int) {
         precondition(rows == x.rows * y.columns, "column length must be x.rows · y.columns")
         let base = column * rows
+        _ = singleThreadedBLAS
         entries.withUnsafeMutableBufferPointer { pc in
             let target = pc.baseAddress! + base
             target.update(repeating: 0, count: rows)

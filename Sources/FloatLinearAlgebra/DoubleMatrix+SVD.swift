@@ -1,6 +1,6 @@
 import CLAPACKE
 
-/// Singular values through LAPACK's divide-and-conquer SVD.
+/// Singular values and vectors through LAPACK's divide-and-conquer SVD.
 extension DoubleMatrix {
     /// Singular values in decreasing order via `dgesdd` (values only), or nil
     /// if LAPACK does not converge or the matrix has non-finite entries.
@@ -9,12 +9,36 @@ extension DoubleMatrix {
         guard k > 0 else { return [] }
         guard isFinite else { return nil }
         var a = entries
+        _ = singleThreadedBLAS
         var s = [Double](repeating: 0, count: k)
         var u = [Double](repeating: 0, count: 1)
         var vt = [Double](repeating: 0, count: 1)
         let info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int32(rows), Int32(columns),
                                   &a, Int32(rows), &s, &u, 1, &vt, 1)
         return info == 0 ? s : nil
+    }
+
+    /// `self = U diag(s) Vᵀ` for a square matrix, `s` decreasing, `U` and
+    /// `V` orthogonal (`dgesdd`); nil if LAPACK does not converge or the
+    /// matrix has non-finite entries.
+    ///
+    /// ```swift
+    /// if let (u, s, vt) = a.singularValueDecomposition { print(u.scalingColumns(by: s) * vt) }   // ≈ a
+    /// ```
+    public var singularValueDecomposition: (u: DoubleMatrix, s: [Double], vt: DoubleMatrix)? {
+        precondition(isSquare, "singularValueDecomposition is for square matrices")
+        guard rows > 0 else { return (self, [], self) }
+        guard isFinite else { return nil }
+        let n = Int32(rows)
+        var a = entries
+        _ = singleThreadedBLAS
+        var s = [Double](repeating: 0, count: rows)
+        var u = [Double](repeating: 0, count: rows * rows)
+        var vt = [Double](repeating: 0, count: rows * rows)
+        let info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "A")), n, n, &a, n, &s, &u, n, &vt, n)
+        guard info == 0 else { return nil }
+        return (DoubleMatrix(rows: rows, columns: rows, columnMajor: u), s,
+                DoubleMatrix(rows: rows, columns: rows, columnMajor: vt))
     }
 
     /// The 2-norm condition number `σ_max / σ_min` (infinity if singular or

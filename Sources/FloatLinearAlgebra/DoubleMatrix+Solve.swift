@@ -10,6 +10,7 @@ extension DoubleMatrix {
         precondition(isSquare && rhs.rows == rows, "solve needs a square matrix and matching right-hand side")
         guard rows > 0 else { return rhs }
         var a = entries
+        _ = singleThreadedBLAS
         var b = rhs.entries
         var pivots = [Int32](repeating: 0, count: rows)
         let info = LAPACKE_dgesv(LAPACK_COL_MAJOR, Int32(rows), Int32(rhs.columns),
@@ -34,6 +35,7 @@ extension DoubleMatrix {
         precondition(isSquare, "determinant of a non-square matrix")
         guard rows > 0 else { return DeterminantEstimate(sign: 1, log2Magnitude: 0, reciprocalCondition: 1) }
         var a = entries
+        _ = singleThreadedBLAS
         var pivots = [Int32](repeating: 0, count: rows)
         let norm1 = (0..<columns).map { j in (0..<rows).reduce(0) { $0 + Swift.abs(self[$1, j]) } }.max() ?? 0
         let info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, Int32(rows), Int32(rows), &a, Int32(rows), &pivots)

@@ -1,3 +1,5 @@
+import CLAPACKE
+
 /// A dense real matrix of binary64 values, stored column-major.
 ///
 /// Column-major is LAPACK's and CBLAS's native layout, so every kernel in
@@ -11,6 +13,13 @@
 /// let kappa = a.conditionNumber          // σ_max / σ_min via dgesdd
 /// print(a * x!, a.frobeniusNorm, kappa)
 /// ```
+/// OpenBLAS runs on one thread: multithreaded kernels split sums differently
+/// with the thread count (measured: different layers at d = 256 with 1 and 2
+/// threads), which would break byte-identical certificates across machines,
+/// and its idle threads spin-wait, which cost more wall time than they saved
+/// on the 2-core reference machine. Touched before every BLAS/LAPACK call.
+let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+
 public struct DoubleMatrix: Equatable, Sendable, CustomStringConvertible {
     public let rows: Int
     public let columns: Int
@@ -134,5 +143,28 @@ public struct DoubleMatrix: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         rowArrays.map { $0.map { "\($0)" }.joined(separator: " ") }.joined(separator: "\n")
+    }
+}
+
+extension DoubleMatrix {
+    /// Matrices with equal row counts side by side, `[a b c]`.
+    public static func horizontal(_ parts: [DoubleMatrix]) -> DoubleMatrix {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.rows == parts[0].rows }, "row counts differ")
+        return DoubleMatrix(rows: parts[0].rows, columns: parts.reduce(0) { $0 + $1.columns },
+                            columnMajor: parts.flatMap(\.entries))
+    }
+
+    /// Matrices with equal column counts stacked, `[a; b; c]`.
+    public static func vertical(_ parts: [DoubleMatrix]) -> DoubleMatrix {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.columns == parts[0].columns }, "column counts differ")
+        var stacked = DoubleMatrix(rows: parts.reduce(0) { $0 + $1.rows }, columns: parts[0].columns)
+        var offset = 0
+        for part in parts {
+            for j in 0..<part.columns {
+                for i in 0..<part.rows { stacked[offset + i, j] = part[i, j] }
+            }
+            offset += part.rows
+        }
+        return stacked
     }
 }

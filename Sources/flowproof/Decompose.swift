@@ -30,8 +30,10 @@ struct Decompose: ParsableCommand {
 
         With --arith float the layers are binary64 values and the certificate carries a \
         rigorous bound r >= ||T - product||_F for the exact input T (exact GMP arithmetic on the \
-        binary64 values when 2d <= 128, otherwise an a-priori floating-point error bound); the \
-        summary reports each layer's largest entry and 2-norm condition numbers.
+        binary64 values when 2d <= 128, otherwise a compensated double-double bound); the \
+        summary reports each layer's largest entry and 2-norm condition numbers. Default depth: \
+        3 for d <= 16 (Levenberg-Marquardt), 7 above (block LU, SVDs and orthogonal commutators; \
+        the depth-3 construction is ill-conditioned there, see --depth 3).
         """)
 
     @OptionGroup var input: MatrixOptions
@@ -39,7 +41,7 @@ struct Decompose: ParsableCommand {
     @Option(help: "exact (rational layers, multiplied back exactly) or float (binary64 layers with a certified residual bound).")
     var arith: Arithmetic = .exact
 
-    @Option(help: "Number of pairs for --arith float (default 3).")
+    @Option(help: "Number of pairs for --arith float (default 3 for d <= 16, 7 above; 7 or more uses the well-conditioned orthogonal construction).")
     var depth: Int?
 
     @Option(name: .long, help: "Write a factorization certificate (JSON) to this path.")
