@@ -78,7 +78,7 @@ public enum OrthogonalBlockConstruction {
         ]
     }
 
-    typealias SVD = (u: DoubleMatrix, s: [Double], vt: DoubleMatrix)
+    private typealias SVD = (u: DoubleMatrix, s: [Double], vt: DoubleMatrix)
 
     /// Flips the last singular pair's signs if needed so that `det U = 1`.
     private static func withPositiveLeftFactor(_ svd: SVD) -> SVD {
