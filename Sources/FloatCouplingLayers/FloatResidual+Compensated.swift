@@ -192,8 +192,7 @@ private struct DoubleDouble {
 private enum Split {
     static func rows(_ x: DoubleMatrix, bits: Int) -> (DoubleMatrix, DoubleMatrix, [Double]) {
         let maxima = (0..<x.rows).map { i in (0..<x.columns).reduce(0.0) { Swift.max($0, Swift.abs(x[i, $1])) } }
-        let (high, low, tails) = split(x, maxima, bits: bits) { i, _ in i }
-        return (high, low, tails)
+        return split(x, maxima, bits: bits) { i, _ in i }
     }
 
     static func columns(_ x: DoubleMatrix, bits: Int) -> (DoubleMatrix, DoubleMatrix, [Double]) {

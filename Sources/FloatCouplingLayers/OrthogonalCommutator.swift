@@ -30,8 +30,8 @@ public enum OrthogonalCommutator {
             if i + 1 < d, s[i + 1, i] != 0 {
                 // Standardized block [a b; c a] of a rotation: b ≈ −c.
                 let theta = atan2(0.5 * (s[i + 1, i] - s[i, i + 1]), s[i, i])
-                setPlane(&h, i, i + 1, cosine: 1, sine: 0, reflect: true)
-                setPlane(&k, i, i + 1, cosine: cos(theta / 2), sine: sin(theta / 2), reflect: false)
+                setReflection(&h, i, i + 1)
+                setRotation(&k, i, i + 1, cosine: cos(theta / 2), sine: sin(theta / 2))
                 i += 2
             } else {
                 if s[i, i] < 0 { negative.append(i) }
@@ -41,20 +41,19 @@ public enum OrthogonalCommutator {
         guard negative.count % 2 == 0 else { return nil }
         for pair in stride(from: 0, to: negative.count, by: 2) {
             // −I on a plane is the rotation by π: reflection and a quarter turn.
-            setPlane(&h, negative[pair], negative[pair + 1], cosine: 1, sine: 0, reflect: true)
-            setPlane(&k, negative[pair], negative[pair + 1], cosine: 0, sine: 1, reflect: false)
+            setReflection(&h, negative[pair], negative[pair + 1])
+            setRotation(&k, negative[pair], negative[pair + 1], cosine: 0, sine: 1)
         }
         return (z * h.timesTranspose(z), z * k.timesTranspose(z))
     }
 
-    /// Writes `[cos −sin; sin cos]` (or `diag(1, −1)` when `reflect`) on the
-    /// coordinate plane `(p, q)`.
-    private static func setPlane(_ m: inout DoubleMatrix, _ p: Int, _ q: Int,
-                                 cosine: Double, sine: Double, reflect: Bool) {
-        if reflect {
-            m[p, p] = 1; m[q, q] = -1; m[p, q] = 0; m[q, p] = 0
-        } else {
-            m[p, p] = cosine; m[q, q] = cosine; m[p, q] = -sine; m[q, p] = sine
-        }
+    /// Writes `diag(1, −1)` on the coordinate plane `(p, q)`.
+    private static func setReflection(_ m: inout DoubleMatrix, _ p: Int, _ q: Int) {
+        m[p, p] = 1; m[q, q] = -1; m[p, q] = 0; m[q, p] = 0
+    }
+
+    /// Writes `[cos −sin; sin cos]` on the coordinate plane `(p, q)`.
+    private static func setRotation(_ m: inout DoubleMatrix, _ p: Int, _ q: Int, cosine: Double, sine: Double) {
+        m[p, p] = cosine; m[q, q] = cosine; m[p, q] = -sine; m[q, p] = sine
     }
 }
