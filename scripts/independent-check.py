@@ -245,6 +245,14 @@ def check_factorization(cert, T, d, regime):
     raise Bad(f"arithmetic: expected 'exact' or 'binary64', got {arith!r}")
 
 
+def witness_order(wit, d):
+    """witness.j: an integer with 1 <= j < d."""
+    j = integer(field(wit, "j", "witness"), "witness.j", 1)
+    if j >= d:
+        raise Bad(f"witness.j = {j} must be < d = {d}")
+    return j
+
+
 def check_witness(cert, T, d, regime):
     """Prove T not in K_2(regime) from cert['witness']; return a summary."""
     wit = field(cert, "witness")
@@ -253,9 +261,7 @@ def check_witness(cert, T, d, regime):
     if kind == "principal-minors":
         if regime != "positive":
             raise Bad("witness principal-minors only proves not-in-K2 in regime positive")
-        j = integer(field(wit, "j", "witness"), "witness.j", 1)
-        if j >= d:
-            raise Bad(f"witness.j = {j} must be < d = {d}")
+        j = witness_order(wit, d)
         sign = field(wit, "sign", "witness")
         if sign not in ("+", "-"):
             raise Bad(f"witness.sign: expected '+' or '-', got {sign!r}")
@@ -270,9 +276,7 @@ def check_witness(cert, T, d, regime):
     if kind == "principal-minors-monomial":
         # proofs/README.md: all j-minors of `zero` vanish, exactly one of the
         # other matrix does not; valid in both regimes.
-        j = integer(field(wit, "j", "witness"), "witness.j", 1)
-        if j >= d:
-            raise Bad(f"witness.j = {j} must be < d = {d}")
+        j = witness_order(wit, d)
         zero = field(wit, "zero", "witness")
         if zero not in ("T11", "V"):
             raise Bad(f"witness.zero: expected 'T11' or 'V', got {zero!r}")
