@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Exact arithmetic benchmark: flowproof decompose/verify vs FLINT's inverse.
+"""Exact arithmetic benchmark: flowproof decompose/verify vs FLINT.
 
 For each d, a seeded random integer matrix (entries in [-9, 9], det > 0) is
 decomposed by `flowproof decompose` and the certificate re-checked by
-`flowproof verify`; python-flint's `fmpq_mat.inv` of the same matrix is the
-peer. Runs alternate (flowproof, flint, flowproof, ...) and medians are
-reported. Heights are max bits of any numerator or denominator.
+`flowproof verify`. Two FLINT peers run on the same data, in-process:
+`fmpq_mat.inv` of the matrix (the issue's reference), and the product of the
+certificate's layers as `fmpq_mat` (the work `verify` does, on FLINT's
+kernels instead of flowproof's). Runs alternate (flowproof, flint,
+flowproof, ...) and medians are reported. Heights are max bits of any
+numerator or denominator. A second table decomposes the channel swap
+`[0 I; I 0]` (the permutation target: every entry <= 8 bits).
 
-Usage: scripts/bench-exact.py [--d 4 8 16] [--repeats 3] [--timeout 300]
+Usage: scripts/bench-exact.py [--d 4 8 16] [--swap-d 64] [--repeats 3] [--timeout 300]
 """
 import argparse, json, os, random, statistics, subprocess, sys, tempfile, time
 
@@ -15,6 +19,8 @@ try:
     import flint
 except ImportError:
     sys.exit("python-flint is missing: python3 -m pip install python-flint")
+
+sys.set_int_max_str_digits(0)  # certificate numbers have tens of thousands of digits
 
 def matrix(d, seed):
     rng = random.Random(seed)
@@ -27,8 +33,38 @@ def matrix(d, seed):
                 m[0] = [-x for x in m[0]]
             return m
 
+def swap(d):
+    return [[1 if j == (i + d) % (2 * d) else 0 for j in range(2 * d)] for i in range(2 * d)]
+
 def height(entries):
     return max(max(int(e.p).bit_length(), int(e.q).bit_length()) for e in entries)
+
+def number(text):
+    numerator, _, denominator = text.partition("/")
+    return flint.fmpq(flint.fmpz(numerator), flint.fmpz(denominator or "1"))
+
+def layer_matrices(path):
+    """Each pair's L and U as fmpq_mat (parsing is not timed)."""
+    with open(path) as f:
+        cert = json.load(f)
+    d = cert["d"]
+    def dense(rows):
+        return flint.fmpq_mat([[number(x) for x in row] for row in rows])
+    unit = [["1" if i == j else "0" for j in range(d)] for i in range(d)]
+    zero = [["0"] * d for _ in range(d)]
+    def diagonal(v):
+        return [[v[i] if i == j else "0" for j in range(d)] for i in range(d)]
+    result = []
+    for pair in cert["layers"]:
+        result.append(dense([a + b for a, b in zip(unit, zero)] + [a + b for a, b in zip(pair["A"], diagonal(pair["B"]))]))
+        result.append(dense([a + b for a, b in zip(diagonal(pair["C"]), pair["D"])] + [a + b for a, b in zip(zero, unit)]))
+    return result
+
+def chain_product(factors):
+    result = factors[0]
+    for factor in factors[1:]:
+        result = result * factor
+    return result
 
 def timed(command, timeout):
     start = time.perf_counter()
@@ -40,27 +76,63 @@ def timed(command, timeout):
         sys.exit(f"{' '.join(command)} failed: {out.stderr.strip()}")
     return time.perf_counter() - start, out.stdout
 
+def in_process(body):
+    start = time.perf_counter()
+    value = body()
+    return time.perf_counter() - start, value
+
+def write(path, m):
+    with open(path, "w") as f:
+        f.write("\n".join(" ".join(map(str, row)) for row in m) + "\n")
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--d", type=int, nargs="+", default=[4, 8, 16])
+    parser.add_argument("--swap-d", type=int, nargs="*", default=[64])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--flowproof", default=".build/release/flowproof")
     args = parser.parse_args()
     if not os.path.exists(args.flowproof):
         subprocess.run(["swift", "build", "-c", "release", "--product", "flowproof"], check=True)
-    print(f"{'d':>3} {'decompose s':>12} {'verify s':>9} {'flint inv s':>12} {'ratio':>8} "
-          f"{'cert bits':>10} {'inv bits':>9} {'ratio':>6}")
+    print(f"{'d':>3} {'decompose s':>12} {'verify s':>9} {'flint inv s':>12} {'flint mul s':>12} "
+          f"{'dec/inv':>8} {'ver/mul':>8} {'cert bits':>10} {'inv bits':>9} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for d in args.d:
             m = matrix(d, 1000 + d)
-            source = os.path.join(tmp, f"m{d}.txt")
-            cert = os.path.join(tmp, f"m{d}.json")
-            with open(source, "w") as f:
-                f.write("\n".join(" ".join(map(str, row)) for row in m) + "\n")
+            source, cert = os.path.join(tmp, f"m{d}.txt"), os.path.join(tmp, f"m{d}.json")
+            write(source, m)
             fq = flint.fmpq_mat(m)
-            decompose, verify, inverse = [], [], []
-            summary = None
+            decompose, verify, inverse, product = [], [], [], []
+            summary = layers = None
+            for _ in range(args.repeats):
+                seconds, out = timed([args.flowproof, "decompose", source, "--out", cert, "--json"], args.timeout)
+                if seconds is None:
+                    break
+                decompose.append(seconds)
+                summary = json.loads(out)
+                seconds, inv = in_process(fq.inv)
+                inverse.append(seconds)
+                seconds, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
+                verify.append(seconds if seconds is not None else float("inf"))
+                layers = layers or layer_matrices(cert)
+                seconds, p = in_process(lambda: chain_product(layers))
+                if p != fq:
+                    sys.exit(f"d = {d}: FLINT's product of the certificate's layers differs from T")
+                product.append(seconds)
+            if not decompose:
+                print(f"{d:>3} {'timeout':>12} (> {args.timeout:.0f} s)")
+                continue
+            inv_bits = height(inv.entries())
+            md, mv, mi, mp = (statistics.median(x) for x in (decompose, verify, inverse, product))
+            print(f"{d:>3} {md:>12.3f} {mv:>9.3f} {mi:>12.5f} {mp:>12.5f} {md / mi:>7.0f}x {mv / mp:>7.2f}x "
+                  f"{summary['heightBits']:>10} {inv_bits:>9} {summary['heightBits'] / inv_bits:>5.0f}x", flush=True)
+        if args.swap_d:
+            print(f"\n{'swap d':>6} {'decompose s':>12} {'verify s':>9} {'cert bits':>10}")
+        for d in args.swap_d:
+            source, cert = os.path.join(tmp, f"swap{d}.txt"), os.path.join(tmp, f"swap{d}.json")
+            write(source, swap(d))
+            decompose, verify = [], []
             for _ in range(args.repeats):
                 seconds, out = timed([args.flowproof, "decompose", source, "--out", cert, "--json"], args.timeout)
                 if seconds is None:
@@ -69,16 +141,11 @@ def main():
                 summary = json.loads(out)
                 seconds, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
                 verify.append(seconds if seconds is not None else float("inf"))
-                start = time.perf_counter()
-                inv = fq.inv()
-                inverse.append(time.perf_counter() - start)
             if not decompose:
-                print(f"{d:>3} {'timeout':>12} (> {args.timeout:.0f} s)")
+                print(f"{d:>6} {'timeout':>12} (> {args.timeout:.0f} s)")
                 continue
-            inv_bits = height(inv.entries())
-            md, mv, mi = (statistics.median(x) for x in (decompose, verify, inverse))
-            print(f"{d:>3} {md:>12.3f} {mv:>9.3f} {mi:>12.5f} {md / mi:>8.0f}x "
-                  f"{summary['heightBits']:>10} {inv_bits:>9} {summary['heightBits'] / inv_bits:>5.0f}x", flush=True)
+            print(f"{d:>6} {statistics.median(decompose):>12.3f} {statistics.median(verify):>9.3f} "
+                  f"{summary['heightBits']:>10}", flush=True)
 
 if __name__ == "__main__":
     main()
