@@ -114,6 +114,9 @@ def test_json_outputs_parse(tmp_path):
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout)
     assert summary["command"] == "verify" and summary["accepted"] == 1 and summary["rejected"] == 0
+    # The verdict reports the same height as decompose did.
+    decomposed = json.loads(run("decompose", "examples/swap-d2.txt", "--json").stdout)
+    assert f"height={decomposed['heightBits']} " in summary["results"][0]["summary"]
 
     for fmt in ("npz", "json"):
         r = run("export", cert, "--format", fmt, "--json")

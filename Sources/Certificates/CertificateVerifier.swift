@@ -41,7 +41,7 @@ public enum CertificateVerifier {
         switch c.claim {
         case .exactFactorization(let layers):
             try checkExactProduct(layers, regime: regime, matrix: c.matrix)
-            return "factorization exact depth=\(layers.count) \(base)"
+            return "factorization exact depth=\(layers.count) height=\(CouplingPair.heightBits(layers)) \(base)"
         case .binary64Factorization(let layers, let bound):
             try checkLayers(layers, regime: regime)
             let difference = c.matrix - CouplingPair.product(layers)
@@ -65,7 +65,7 @@ public enum CertificateVerifier {
                 guard let witness else { throw CertificateError("depth 3 needs a witness") }
                 try checkWitness(witness, matrix: c.matrix, regime: regime)
             }
-            return "depth=\(layers.count) proven\(witness.map { " witness=\($0.typeName)" } ?? "") \(base)"
+            return "depth=\(layers.count) proven\(witness.map { " witness=\($0.typeName)" } ?? "") height=\(CouplingPair.heightBits(layers)) \(base)"
         }
     }
 

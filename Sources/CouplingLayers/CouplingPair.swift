@@ -30,6 +30,9 @@ public struct CouplingPair: Equatable, Sendable {
     /// The largest height (bits of numerator or denominator) in any block.
     public var heightBits: Int { max(A.heightBits, D.heightBits, (B + C).map(\.heightBits).max() ?? 0) }
 
+    /// The largest height in any layer of a network.
+    public static func heightBits(_ layers: [CouplingPair]) -> Int { layers.map(\.heightBits).max() ?? 0 }
+
     /// `L1 U1 L2 U2 … Lk Uk`, applied block-wise right to left so each step
     /// costs two `d × d` by `d × 2d` products instead of a full `2d` product.
     public static func product(_ layers: [CouplingPair]) -> RationalMatrix {

@@ -28,7 +28,7 @@ public struct ExactFactorization: Sendable {
     public let layers: [CouplingPair]
     public var depth: Int { layers.count }
     public var d: Int { matrix.rows / 2 }
-    public var heightBits: Int { layers.map(\.heightBits).max() ?? 0 }
+    public var heightBits: Int { CouplingPair.heightBits(layers) }
 }
 
 /// Decomposes rational `2d × 2d` matrices with `det > 0` into coupling pairs
