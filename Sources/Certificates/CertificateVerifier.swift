@@ -72,7 +72,7 @@ public enum CertificateVerifier {
     /// The regime of every layer, then `L1 U1 ⋯ Lk Uk == matrix` exactly.
     static func checkExactProduct(_ layers: [CouplingPair], regime: Regime, matrix: RationalMatrix) throws(CertificateError) {
         try checkLayers(layers, regime: regime)
-        guard CouplingPair.product(layers) == matrix else {
+        guard CouplingPair.productEquals(layers, matrix) else {
             throw CertificateError("the product of the layers does not equal the matrix")
         }
     }

@@ -34,22 +34,68 @@ public struct CouplingPair: Equatable, Sendable {
     public static func heightBits(_ layers: [CouplingPair]) -> Int { layers.map(\.heightBits).max() ?? 0 }
 
     /// `L1 U1 L2 U2 … Lk Uk`, applied block-wise right to left so each step
-    /// costs two `d × d` by `d × 2d` products instead of a full `2d` product.
+    /// costs one `d × d` by `d × 2d` product instead of a full `2d` product.
     public static func product(_ layers: [CouplingPair]) -> RationalMatrix {
-        guard let d = layers.first?.d else { preconditionFailure("empty network") }
+        guard !layers.isEmpty else { preconditionFailure("empty network") }
+        return leadingProduct(layers, factors: 2 * layers.count)
+    }
+
+    /// Whether `L1 U1 ⋯ Lk Uk == t`, exactly, checked as
+    /// `L1 U1 ⋯ (first half) == t · (second half)⁻¹`.
+    ///
+    /// Entry heights add up along a product, so the full product's partial
+    /// results reach about `2k` times the layer height before collapsing to
+    /// `t`; each half only reaches about `k`, which makes the check about
+    /// twice as cheap at depth 3. Inverting a layer is exact and cheap (only
+    /// its diagonals are inverted). Layers with a zero diagonal entry are
+    /// not invertible and get the plain product.
+    public static func productEquals(_ layers: [CouplingPair], _ t: RationalMatrix) -> Bool {
+        guard let d = layers.first?.d, t.rows == 2 * d, t.columns == 2 * d else { return false }
+        guard layers.allSatisfy({ !($0.B + $0.C).contains(where: \.isZero) }) else { return product(layers) == t }
+        // Factors are L1, U1, …, Lk, Uk; the left half is the first k of them.
+        let split = layers.count
+        // t · F_{2k}⁻¹ ⋯ F_{k+1}⁻¹ on the column blocks [left | right].
+        var left = t.block(rows: 0..<(2 * d), columns: 0..<d)
+        var right = t.block(rows: 0..<(2 * d), columns: d..<(2 * d))
+        for factor in (split..<(2 * layers.count)).reversed() {
+            let layer = layers[factor / 2]
+            if factor % 2 == 1 {
+                // U⁻¹ = [C⁻¹ −C⁻¹D; 0 I]
+                left = scaleColumns(left, layer.C.map(\.reciprocal))
+                right = right - left * layer.D
+            } else {
+                // L⁻¹ = [I 0; −B⁻¹A B⁻¹]
+                right = scaleColumns(right, layer.B.map(\.reciprocal))
+                left = left - right * layer.A
+            }
+        }
+        let inverted = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j < d ? left[i, j] : right[i, j - d] }
+        return leadingProduct(layers, factors: split) == inverted
+    }
+
+    /// The product of the first `factors` of `L1, U1, …, Lk, Uk`, built
+    /// right to left on the row blocks `[top; bottom]`.
+    static func leadingProduct(_ layers: [CouplingPair], factors: Int) -> RationalMatrix {
+        let d = layers[0].d
         var top = RationalMatrix.blocks(.identity(d), .zero(d, d), .zero(0, d), .zero(0, d))
         var bottom = RationalMatrix.blocks(.zero(d, d), .identity(d), .zero(0, d), .zero(0, d))
-        for layer in layers.reversed() {
-            // U: top ← diag(C)·top + D·bottom
-            top = scaleRows(top, layer.C) + layer.D * bottom
-            // L: bottom ← A·top + diag(B)·bottom
-            bottom = layer.A * top + scaleRows(bottom, layer.B)
+        for factor in (0..<factors).reversed() {
+            let layer = layers[factor / 2]
+            if factor % 2 == 1 {
+                top = scaleRows(top, layer.C) + layer.D * bottom    // U: top ← diag(C)·top + D·bottom
+            } else {
+                bottom = layer.A * top + scaleRows(bottom, layer.B)  // L: bottom ← A·top + diag(B)·bottom
+            }
         }
         return RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in i < d ? top[i, j] : bottom[i - d, j] }
     }
 
     static func scaleRows(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
         RationalMatrix(rows: m.rows, columns: m.columns) { i, j in s[i] * m[i, j] }
+    }
+
+    static func scaleColumns(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
+        RationalMatrix(rows: m.rows, columns: m.columns) { i, j in m[i, j] * s[j] }
     }
 }
 

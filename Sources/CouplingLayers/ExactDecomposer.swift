@@ -97,7 +97,7 @@ public struct ExactDecomposer: Sendable {
         guard layers.allSatisfy({ $0.satisfies(regime) }) else {
             throw .internalFailure("a layer violates the \(regime.rawValue) regime")
         }
-        guard CouplingPair.product(layers) == t else {
+        guard CouplingPair.productEquals(layers, t) else {
             throw .internalFailure("the product of the layers does not equal the input")
         }
         return ExactFactorization(matrix: t, regime: regime, layers: layers)

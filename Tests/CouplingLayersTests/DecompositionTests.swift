@@ -80,3 +80,42 @@ import ExactLinearAlgebra
         #expect(a.layers == b.layers)
     }
 }
+
+@Suite struct ProductCheckTests {
+    /// The meet-in-the-middle check agrees with the plain product: it holds
+    /// for the product itself at depths 1–5 and fails when any single entry
+    /// of `t` moves, in either half of the network.
+    @Test(arguments: Regime.allCases)
+    func agreesWithThePlainProduct(regime: Regime) {
+        var rng = SeededGenerator(seed: 77)
+        for d in 1...4 {
+            for depth in 1...5 {
+                let layers = (0..<depth).map { _ in DepthAnalysisTests.randomPair(d, regime, &rng) }
+                let t = CouplingPair.product(layers)
+                #expect(CouplingPair.productEquals(layers, t))
+                var moved = t
+                let (i, j) = (rng.int(in: 0...(2 * d - 1)), rng.int(in: 0...(2 * d - 1)))
+                moved[i, j] = moved[i, j] + Rational(1, 1_000_003)
+                #expect(!CouplingPair.productEquals(layers, moved))
+                var tampered = layers
+                tampered[depth - 1].D[0, 0] = tampered[depth - 1].D[0, 0] + .one
+                #expect(!CouplingPair.productEquals(tampered, t))
+                tampered = layers
+                tampered[0].A[d - 1, 0] = tampered[0].A[d - 1, 0] + .one
+                #expect(!CouplingPair.productEquals(tampered, t))
+            }
+        }
+    }
+
+    /// A zero diagonal entry makes a layer singular; the check then falls
+    /// back to the plain product instead of dividing by zero.
+    @Test func singularLayersUseThePlainProduct() {
+        var rng = SeededGenerator(seed: 5)
+        var layers = (0..<3).map { _ in DepthAnalysisTests.randomPair(2, .positive, &rng) }
+        layers[2].C[1] = .zero
+        let t = CouplingPair.product(layers)
+        #expect(CouplingPair.productEquals(layers, t))
+        #expect(!CouplingPair.productEquals(layers, t + .identity(4)))
+        #expect(!CouplingPair.productEquals(layers, .identity(6)))
+    }
+}
