@@ -76,6 +76,14 @@ def timed(command, timeout):
         sys.exit(f"{' '.join(command)} failed: {out.stderr.strip()}")
     return time.perf_counter() - start, out.stdout
 
+def flowproof_round(args, source, cert):
+    """One timed `decompose --out` and `verify` of its certificate, or None on timeout."""
+    decompose, out = timed([args.flowproof, "decompose", source, "--out", cert, "--json"], args.timeout)
+    if decompose is None:
+        return None
+    verify, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
+    return decompose, json.loads(out), verify if verify is not None else float("inf")
+
 def in_process(body):
     start = time.perf_counter()
     value = body()
@@ -106,15 +114,14 @@ def main():
             decompose, verify, inverse, product = [], [], [], []
             summary = layers = None
             for _ in range(args.repeats):
-                seconds, out = timed([args.flowproof, "decompose", source, "--out", cert, "--json"], args.timeout)
-                if seconds is None:
+                result = flowproof_round(args, source, cert)
+                if result is None:
                     break
+                seconds, summary, checked = result
                 decompose.append(seconds)
-                summary = json.loads(out)
+                verify.append(checked)
                 seconds, inv = in_process(fq.inv)
                 inverse.append(seconds)
-                seconds, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
-                verify.append(seconds if seconds is not None else float("inf"))
                 layers = layers or layer_matrices(cert)
                 seconds, p = in_process(lambda: chain_product(layers))
                 if p != fq:
@@ -134,13 +141,12 @@ def main():
             write(source, swap(d))
             decompose, verify = [], []
             for _ in range(args.repeats):
-                seconds, out = timed([args.flowproof, "decompose", source, "--out", cert, "--json"], args.timeout)
-                if seconds is None:
+                result = flowproof_round(args, source, cert)
+                if result is None:
                     break
+                seconds, summary, checked = result
                 decompose.append(seconds)
-                summary = json.loads(out)
-                seconds, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
-                verify.append(seconds if seconds is not None else float("inf"))
+                verify.append(checked)
             if not decompose:
                 print(f"{d:>6} {'timeout':>12} (> {args.timeout:.0f} s)")
                 continue
