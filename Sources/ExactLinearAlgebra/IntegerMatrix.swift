@@ -54,6 +54,30 @@ final class IntegerMatrix {
         return result
     }
 
+    /// Each row of `matrix` times the lcm of that row's denominators, and
+    /// those lcms as a `rows × 1` matrix.
+    static func scaledRows(_ matrix: RationalMatrix) -> (values: IntegerMatrix, scales: IntegerMatrix) {
+        let values = IntegerMatrix(rows: matrix.rows, columns: matrix.columns)
+        let scales = IntegerMatrix(rows: matrix.rows, columns: 1)
+        let factor = IntegerScratch()
+        for i in 0..<matrix.rows {
+            let scale = scales[i, 0]
+            __gmpz_set_ui(scale, 1)
+            for j in 0..<matrix.columns {
+                matrix[i, j].withPointer { __gmpz_lcm(scale, scale, &UnsafeMutablePointer(mutating: $0).pointee._mp_den) }
+            }
+            for j in 0..<matrix.columns {
+                matrix[i, j].withPointer { q in
+                    let qm = UnsafeMutablePointer(mutating: q)
+                    guard qm.pointee._mp_num._mp_size != 0 else { return }
+                    __gmpz_divexact(factor.a, scale, &qm.pointee._mp_den)
+                    __gmpz_mul(values[i, j], factor.a, &qm.pointee._mp_num)
+                }
+            }
+        }
+        return (values, scales)
+    }
+
     /// Fraction-free Gauss–Jordan elimination (Bareiss division at every
     /// step), choosing pivots among the first `pivotColumnLimit` columns.
     /// Afterwards every pivot equals the last pivot value `pivot`, the rows
@@ -133,6 +157,19 @@ final class IntegerScratch {
 }
 
 extension Rational {
+    /// `scratch.a / scratch.b + addend` with one reduction (`scratch.b`
+    /// nonzero); overwrites the scratch.
+    static func sum(_ scratch: IntegerScratch, plus addend: Rational) -> Rational {
+        addend.withPointer { q in
+            let qm = UnsafeMutablePointer(mutating: q)
+            // a/b + p/q = (a·q + p·b) / (b·q)
+            __gmpz_mul(scratch.a, scratch.a, &qm.pointee._mp_den)
+            __gmpz_addmul(scratch.a, &qm.pointee._mp_num, scratch.b)
+            __gmpz_mul(scratch.b, scratch.b, &qm.pointee._mp_den)
+        }
+        return quotient(scratch.a, scratch.b)
+    }
+
     /// `numerator / denominator` from two GMP integers (denominator nonzero).
     static func quotient(_ numerator: UnsafePointer<__mpz_struct>, _ denominator: UnsafePointer<__mpz_struct>) -> Rational {
         make { p in

@@ -107,25 +107,36 @@ public struct RationalMatrix: Equatable, Sendable {
 
     public static func * (s: Rational, a: RationalMatrix) -> RationalMatrix { a.map { s * $0 } }
 
-    /// Exact product on integer matrices with common denominators: rows of
-    /// `a` and columns of `b` are scaled to integers, multiplied with
-    /// `mpz_addmul`, and each result entry is reduced once.
-    public static func * (a: RationalMatrix, b: RationalMatrix) -> RationalMatrix {
+    /// Exact product on integer matrices with common denominators (see
+    /// `multiplyAdd`).
+    public static func * (a: RationalMatrix, b: RationalMatrix) -> RationalMatrix { multiplyAdd(a, b, nil) }
+
+    /// `a·b + c` (`c` optional), exactly, with one reduction per entry:
+    /// rows of `a` and columns of `b` are scaled to integers, multiplied
+    /// with `mpz_addmul` over the nonzero entries only (coupling layers are
+    /// often sparse), and `c` is added before the single gcd.
+    public static func multiplyAdd(_ a: RationalMatrix, _ b: RationalMatrix, _ c: RationalMatrix?) -> RationalMatrix {
         precondition(a.columns == b.rows, "shape mismatch in product")
-        let ai = IntegerMatrix.rowScaled(a)
-        let rowScale = a.rowDenominatorLCMs()
-        let bt = IntegerMatrix.rowScaled(b.transpose)
-        let columnScale = b.transpose.rowDenominatorLCMs()
-        let n = a.columns
+        precondition(c.map { $0.rows == a.rows && $0.columns == b.columns } ?? true, "shape mismatch in sum")
+        let (ai, rowScale) = IntegerMatrix.scaledRows(a)
+        let (bt, columnScale) = IntegerMatrix.scaledRows(b.transpose)
+        let support = (0..<a.rows).map { i in (0..<a.columns).filter { ai[i, $0].pointee._mp_size != 0 } }
         var out: [Rational] = []
         out.reserveCapacity(a.rows * b.columns)
         let t = IntegerScratch()
         for i in 0..<a.rows {
             for j in 0..<b.columns {
                 __gmpz_set_ui(t.a, 0)
-                for k in 0..<n { __gmpz_addmul(t.a, ai[i, k], bt[j, k]) }
-                __gmpz_mul(t.b, rowScale[i, 0], columnScale[j, 0])
-                out.append(Rational.quotient(t.a, t.b))
+                for k in support[i] where bt[j, k].pointee._mp_size != 0 { __gmpz_addmul(t.a, ai[i, k], bt[j, k]) }
+                if let c, !c[i, j].isZero {
+                    __gmpz_mul(t.b, rowScale[i, 0], columnScale[j, 0])
+                    out.append(Rational.sum(t, plus: c[i, j]))
+                } else if t.a.pointee._mp_size == 0 {
+                    out.append(.zero)
+                } else {
+                    __gmpz_mul(t.b, rowScale[i, 0], columnScale[j, 0])
+                    out.append(Rational.quotient(t.a, t.b))
+                }
             }
         }
         return RationalMatrix(rows: a.rows, columns: b.columns, entries: out)
