@@ -1,4 +1,6 @@
+import Dispatch
 import ExactLinearAlgebra
+import Synchronization
 
 /// One linear affine coupling pair `L(A, B) · U(C, D)` with
 /// `L = [I 0; A diag(B)]` and `U = [diag(C) D; 0 I]` (`d × d` blocks).
@@ -41,37 +43,72 @@ public struct CouplingPair: Equatable, Sendable {
     }
 
     /// Whether `L1 U1 ⋯ Lk Uk == t`, exactly, checked as
-    /// `L1 U1 ⋯ (first half) == t · (second half)⁻¹`.
+    /// `F1 ⋯ Fm == t · F2k⁻¹ ⋯ Fm+1⁻¹` for the factors `L1, U1, …, Lk, Uk`.
     ///
     /// Entry heights add up along a product, so the full product's partial
     /// results reach about `2k` times the layer height before collapsing to
-    /// `t`; each half only reaches about `k` (measured: `verify` of a
+    /// `t`; each side only reaches about `k` (measured: `verify` of a
     /// `d = 32` depth-3 certificate went from 112 s to 76 s). Inverting a
-    /// layer is exact and cheap (only its diagonals are inverted). Layers
-    /// with a zero diagonal entry are not invertible and get the plain
-    /// product.
+    /// layer is exact and cheap (only its diagonals are inverted). The two
+    /// sides run on two threads, each taking the next factor from its own
+    /// end until they meet, so the split `m` balances itself (one side is
+    /// often much dearer per factor, e.g. `t` times inverses of long layers).
+    /// Layers with a zero diagonal entry are not invertible and get the
+    /// plain product.
     public static func productEquals(_ layers: [CouplingPair], _ t: RationalMatrix) -> Bool {
         guard let d = layers.first?.d, t.rows == 2 * d, t.columns == 2 * d else { return false }
         guard layers.allSatisfy({ !($0.B + $0.C).contains(where: \.isZero) }) else { return product(layers) == t }
-        // Factors are L1, U1, …, Lk, Uk; the left half is the first k of them.
-        let split = layers.count
-        // t · F_{2k}⁻¹ ⋯ F_{k+1}⁻¹ on the column blocks [left | right].
-        var left = t.block(rows: 0..<(2 * d), columns: 0..<d)
-        var right = t.block(rows: 0..<(2 * d), columns: d..<(2 * d))
-        for factor in (split..<(2 * layers.count)).reversed() {
-            let layer = layers[factor / 2]
-            if factor % 2 == 1 {
-                // U⁻¹ = [C⁻¹ −C⁻¹D; 0 I]
-                left = scaleColumns(left, layer.C.map(\.reciprocal))
-                right = right - left * layer.D
-            } else {
-                // L⁻¹ = [I 0; −B⁻¹A B⁻¹]
-                right = scaleColumns(right, layer.B.map(\.reciprocal))
-                left = left - right * layer.A
-            }
+        let meeting = MeetInTheMiddle(layers, t)
+        DispatchQueue.concurrentPerform(iterations: 2) { side in meeting.run(fromLeft: side == 0) }
+        return meeting.sides[0] == meeting.sides[1]
+    }
+
+    /// The two sides of `productEquals` and the factors not yet claimed.
+    private final class MeetInTheMiddle: @unchecked Sendable {
+        let layers: [CouplingPair]
+        /// `[F1 ⋯ Fi | t · F2k⁻¹ ⋯ Fj⁻¹]`, as column blocks `(left, right)`.
+        var sides: [RationalMatrix]
+        private let next: Mutex<(left: Int, right: Int)>
+
+        init(_ layers: [CouplingPair], _ t: RationalMatrix) {
+            self.layers = layers
+            sides = [.identity(2 * layers[0].d), t]
+            next = Mutex((left: 0, right: 2 * layers.count - 1))
         }
-        let inverted = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j < d ? left[i, j] : right[i, j - d] }
-        return leadingProduct(layers, factors: split) == inverted
+
+        /// Applies factors to one side until every factor is claimed.
+        func run(fromLeft: Bool) {
+            let d = layers[0].d
+            let side = fromLeft ? 0 : 1
+            var left = sides[side].block(rows: 0..<(2 * d), columns: 0..<d)
+            var right = sides[side].block(rows: 0..<(2 * d), columns: d..<(2 * d))
+            while let factor = next.withLock({ range -> Int? in
+                guard range.left <= range.right else { return nil }
+                if fromLeft { range.left += 1; return range.left - 1 }
+                range.right -= 1; return range.right + 1
+            }) {
+                let layer = layers[factor / 2]
+                switch (fromLeft, factor % 2 == 1) {
+                case (true, false):
+                    // ·L = ·[I 0; A B]: left += right·A, right = right·B
+                    left = .multiplyAdd(right, layer.A, left)
+                    right = scaleColumns(right, layer.B)
+                case (true, true):
+                    // ·U = ·[C D; 0 I]: right += left·D, left = left·C
+                    right = .multiplyAdd(left, layer.D, right)
+                    left = scaleColumns(left, layer.C)
+                case (false, true):
+                    // ·U⁻¹ = ·[C⁻¹ −C⁻¹D; 0 I]
+                    left = scaleColumns(left, layer.C.map(\.reciprocal))
+                    right = .multiplyAdd(left, -layer.D, right)
+                case (false, false):
+                    // ·L⁻¹ = ·[I 0; −B⁻¹A B⁻¹]
+                    right = scaleColumns(right, layer.B.map(\.reciprocal))
+                    left = .multiplyAdd(right, -layer.A, left)
+                }
+            }
+            sides[side] = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j < d ? left[i, j] : right[i, j - d] }
+        }
     }
 
     /// The product of the first `factors` of `L1, U1, …, Lk, Uk`, built
@@ -83,20 +120,21 @@ public struct CouplingPair: Equatable, Sendable {
         for factor in (0..<factors).reversed() {
             let layer = layers[factor / 2]
             if factor % 2 == 1 {
-                top = scaleRows(top, layer.C) + layer.D * bottom    // U: top ← diag(C)·top + D·bottom
+                top = .multiplyAdd(layer.D, bottom, scaleRows(top, layer.C))    // U: top ← diag(C)·top + D·bottom
             } else {
-                bottom = layer.A * top + scaleRows(bottom, layer.B)  // L: bottom ← A·top + diag(B)·bottom
+                bottom = .multiplyAdd(layer.A, top, scaleRows(bottom, layer.B))  // L: bottom ← A·top + diag(B)·bottom
             }
         }
         return RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in i < d ? top[i, j] : bottom[i - d, j] }
     }
 
+    // Most layers have unit diagonals (theory §2), so those skip the work.
     static func scaleRows(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
-        RationalMatrix(rows: m.rows, columns: m.columns) { i, j in s[i] * m[i, j] }
+        s.allSatisfy { $0 == .one } ? m : RationalMatrix(rows: m.rows, columns: m.columns) { i, j in s[i] * m[i, j] }
     }
 
     static func scaleColumns(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
-        RationalMatrix(rows: m.rows, columns: m.columns) { i, j in m[i, j] * s[j] }
+        s.allSatisfy { $0 == .one } ? m : RationalMatrix(rows: m.rows, columns: m.columns) { i, j in m[i, j] * s[j] }
     }
 }
 
