@@ -181,3 +181,36 @@ def test_same_seed_same_certificate(tmp_path, example, regime, seed):
         assert r.returncode == 0, r.stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
+
+
+def test_prefer_height_keeps_entries_small(tmp_path):
+    """`--prefer height` on the bundled d = 8 example: a deeper certificate
+    with entries a fraction of the depth-3 one's, accepted by `verify`."""
+    src = os.path.join("examples", "random-d8.txt")
+    cert = tmp_path / "small.json"
+    r = run("decompose", src, "--prefer", "height", "--json", "--out", cert)
+    assert r.returncode == 0, r.stderr
+    small = json.loads(r.stdout)
+    assert small["prefer"] == "height" and small["verified"] and 3 < small["depth"] <= 3 * 3 + 6
+    deep = json.loads(run("decompose", src, "--json").stdout)
+    assert deep["prefer"] == "depth" and deep["depth"] <= 3
+    assert 10 * small["heightBits"] < deep["heightBits"], (small, deep)
+    verdict = run("verify", cert, "--json")
+    assert verdict.returncode == 0, verdict.stderr
+    assert f"depth={small['depth']} height={small['heightBits']} " in json.loads(verdict.stdout)["results"][0]["summary"]
+
+
+@pytest.mark.parametrize("example,regime", [("random-d3.txt", "positive"), ("random-d3.txt", "signed"), ("swap-d2.txt", "positive")])
+def test_prefer_height_same_seed_same_certificate(tmp_path, example, regime):
+    outs = []
+    for n in range(2):
+        out = tmp_path / f"run{n}.json"
+        r = run("decompose", os.path.join("examples", example), "--prefer", "height", "--regime", regime, "--out", out)
+        assert r.returncode == 0, r.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_prefer_height_is_exact_only():
+    r = run("decompose", "examples/swap-d2.txt", "--prefer", "height", "--arith", "float")
+    assert r.returncode == 64 and "--prefer height applies to --arith exact" in r.stderr

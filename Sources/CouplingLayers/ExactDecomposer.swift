@@ -31,6 +31,17 @@ public struct ExactFactorization: Sendable {
     public var heightBits: Int { CouplingPair.heightBits(layers) }
 }
 
+/// What an exact decomposition makes small first.
+public enum ExactPreference: String, CaseIterable, Sendable {
+    /// Minimal easy depth (at most 3); on inputs without structure the
+    /// entries grow about `d`-fold past those of `T⁻¹` (the commutator step).
+    case depth
+    /// Entries near the height of `T⁻¹`'s, at depth about `3·log2(d) + 5`
+    /// (`BlockLDUConstruction`); depth 1, easy depth 2 and the monomial
+    /// depth-3 path are kept when they are no taller.
+    case height
+}
+
 /// Decomposes rational `2d × 2d` matrices with `det > 0` into coupling pairs
 /// of minimal easy depth: 1 when `T ∈ K_1`, 2 when an exact depth-2
 /// factorization is easy to get, otherwise the depth-3 construction.
@@ -59,24 +70,44 @@ public struct ExactDecomposer: Sendable {
 
     /// `stage` is called with a short description as each phase starts
     /// (for progress display on long runs).
-    public func decompose(_ t: RationalMatrix, regime: Regime,
+    public func decompose(_ t: RationalMatrix, regime: Regime, prefer preference: ExactPreference = .depth,
                           stage: (String) -> Void = { _ in }) throws(DecompositionError) -> ExactFactorization {
         stage("checking size and determinant")
         try Self.validate(t)
         var rng = SeededGenerator(seed: seed)
-        let layers: [CouplingPair]
-        stage("depth 1 and easy depth 2")
-        if let shallow = shallowLayers(t, regime: regime, rng: &rng) {
-            layers = shallow
-        } else {
-            stage("depth-3 construction")
-            guard let three = DepthThreeConstruction.factor(t, rng: &rng) else {
-                throw .internalFailure("the depth-3 construction found no admissible choice")
-            }
-            layers = three.couplingPairs()
+        let layers = switch preference {
+        case .depth: try minimalDepthLayers(t, regime: regime, rng: &rng, stage: stage)
+        case .height: try smallHeightLayers(t, regime: regime, rng: &rng, stage: stage)
         }
         stage("multiplying back")
         return try checked(t, regime: regime, layers: layers)
+    }
+
+    private func minimalDepthLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
+                                    stage: (String) -> Void) throws(DecompositionError) -> [CouplingPair] {
+        stage("depth 1 and easy depth 2")
+        if let shallow = shallowLayers(t, regime: regime, rng: &rng) { return shallow }
+        stage("depth-3 construction")
+        guard let three = DepthThreeConstruction.factor(t, rng: &rng) else {
+            throw .internalFailure("the depth-3 construction found no admissible choice")
+        }
+        return three.couplingPairs()
+    }
+
+    /// The smallest-height candidate among depth 1, the monomial depth-3
+    /// path and the block LDU construction (depth-2 attempts are skipped:
+    /// they are not cheap at large `d` and rarely win on height).
+    private func smallHeightLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
+                                   stage: (String) -> Void) throws(DecompositionError) -> [CouplingPair] {
+        stage("depth 1")
+        let shallow = DepthOne.factorization(of: t, regime: regime).map { [$0] }
+        stage("block LDU construction")
+        guard let deep = BlockLDUConstruction.factor(t, regime: regime, rng: &rng) else {
+            throw .internalFailure("the block LDU construction found no admissible choice")
+        }
+        let monomial = DepthThreeConstruction.permutationFactor(t, rng: &rng)?.couplingPairs()
+        return [shallow, monomial, deep].compactMap { $0 }
+            .min { (CouplingPair.heightBits($0), $0.count) < (CouplingPair.heightBits($1), $1.count) }!
     }
 
     /// An exact factorization of depth 1 or 2 when one is easy to get, else

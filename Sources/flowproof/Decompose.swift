@@ -5,6 +5,7 @@ import ExactLinearAlgebra
 import Foundation
 
 extension Regime: ExpressibleByArgument {}
+extension ExactPreference: ExpressibleByArgument {}
 
 /// `--arith`: exact rationals (GMP) or binary64 layers (LAPACK).
 enum Arithmetic: String, ExpressibleByArgument, CaseIterable {
@@ -13,7 +14,7 @@ enum Arithmetic: String, ExpressibleByArgument, CaseIterable {
 
 struct Decompose: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Factor a 2d×2d matrix with det > 0 into coupling pairs (depth <= 3), exactly.",
+        abstract: "Factor a 2d×2d matrix with det > 0 into coupling pairs, exactly: depth <= 3, or small entries with --prefer height.",
         discussion: """
         Input: one row per line, entries separated by spaces, tabs or commas; integers, p/q, \
         decimals (-0.125) and scientific numbers (3e-2) are read exactly; '#' starts a comment. \
@@ -27,6 +28,12 @@ struct Decompose: ParsableCommand {
           flowproof decompose examples/random-d3.txt --regime signed --out cert.json
           flowproof decompose matrix.mtx --json
           flowproof decompose big.txt --arith float --out big-float.json
+          flowproof decompose big.txt --prefer height --out big.json
+
+        Exact certificates of depth <= 3 have entries that grow with d (about 20000 bits \
+        at d = 16 for random integer input). --prefer height keeps every entry near the \
+        height of T⁻¹'s (block LDU, triangular factors split into square-zero commutators) \
+        at depth about 3·log2(d) + 5.
 
         With --arith float the layers are binary64 values and the certificate carries a \
         rigorous bound r >= ||T - product||_F for the exact input T (exact GMP arithmetic on the \
@@ -41,6 +48,9 @@ struct Decompose: ParsableCommand {
     @Option(help: "exact (rational layers, multiplied back exactly) or float (binary64 layers with a certified residual bound).")
     var arith: Arithmetic = .exact
 
+    @Option(help: "For exact layers: depth (minimal easy depth <= 3; entries grow with d) or height (entries near the height of T⁻¹'s, depth about 3·log2(d) + 5).")
+    var prefer: ExactPreference = .depth
+
     @Option(help: "Number of pairs for --arith float (default 3 for d <= 16, 7 above; 7 or more uses the well-conditioned orthogonal construction).")
     var depth: Int?
 
@@ -51,6 +61,9 @@ struct Decompose: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if prefer == .height && arith == .float {
+            throw ValidationError("--prefer height applies to --arith exact (float layers have no height)")
+        }
         if let depth {
             guard arith == .float else { throw ValidationError("--depth applies to --arith float (exact results have minimal easy depth <= 3)") }
             guard (3...12).contains(depth) else { throw ValidationError("--depth must be between 3 and 12") }
@@ -64,7 +77,7 @@ struct Decompose: ParsableCommand {
         let factorization: ExactFactorization
         let stages = StageLine(enabled: !json && standardErrorIsTerminal)
         defer { stages.clear() }
-        do { factorization = try ExactDecomposer(seed: input.seed).decompose(matrix, regime: input.regime, stage: stages.show) } catch {
+        do { factorization = try ExactDecomposer(seed: input.seed).decompose(matrix, regime: input.regime, prefer: prefer, stage: stages.show) } catch {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
             throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
         }
@@ -81,6 +94,7 @@ struct Decompose: ParsableCommand {
                 ("d", .int(factorization.d)),
                 ("regime", .string(input.regime.rawValue)),
                 ("arithmetic", .string("exact")),
+                ("prefer", .string(prefer.rawValue)),
                 ("depth", .int(factorization.depth)),
                 ("verified", .bool(true)),
                 ("heightBits", .int(factorization.heightBits)),
