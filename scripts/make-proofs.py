@@ -71,6 +71,9 @@ def main():
     }
     rng = random.Random(2026)
     families["random"] = [(f"random-{k:02d}-d{1 + k % 6}", random_integer(1 + k % 6, rng)) for k in range(20)]
+    rng = random.Random(2027)
+    families["small-height"] = [(f"random-d{d}", random_integer(d, rng)) for d in (4, 8, 16, 32)]
+    options = {"small-height": ["--prefer", "height"]}
     with tempfile.TemporaryDirectory() as tmp:
         for family, items in families.items():
             for name, matrix in items:
@@ -80,8 +83,8 @@ def main():
                     f.write("\n".join(" ".join(map(str, row)) for row in matrix) + "\n")
                 target = os.path.join(args.out, family, name + ".json")
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                subprocess.run([args.flowproof, "decompose", source, "--seed", "0", "--out", target, "--json"],
-                               check=True, stdout=subprocess.DEVNULL)
+                subprocess.run([args.flowproof, "decompose", source, "--seed", "0", "--out", target, "--json",
+                                *options.get(family, [])], check=True, stdout=subprocess.DEVNULL)
                 print(target)
     # Certified counterexamples to depth 2 (depth certificates, depth 3).
     for regime in ("positive", "signed"):
