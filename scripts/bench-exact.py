@@ -9,9 +9,11 @@ certificate's layers as `fmpq_mat` (the work `verify` does, on FLINT's
 kernels instead of flowproof's). Runs alternate (flowproof, flint,
 flowproof, ...) and medians are reported. Heights are max bits of any
 numerator or denominator. A second table decomposes the channel swap
-`[0 I; I 0]` (the permutation target: every entry <= 8 bits).
+`[0 I; I 0]` (the permutation target: every entry <= 8 bits). Each table
+runs once per `--prefer` mode: `height` (block LDU construction, depth about
+3·log2(d) + 5) and `depth` (depth <= 3, entries grow with d).
 
-Usage: scripts/bench-exact.py [--d 4 8 16] [--swap-d 64] [--repeats 3] [--timeout 300]
+Usage: scripts/bench-exact.py [--d 4 8 16] [--swap-d 64] [--prefer height depth] [--repeats 3] [--timeout 300]
 """
 import argparse, json, os, random, statistics, subprocess, sys, tempfile, time
 
@@ -76,9 +78,9 @@ def timed(command, timeout):
         sys.exit(f"{' '.join(command)} failed: {out.stderr.strip()}")
     return time.perf_counter() - start, out.stdout
 
-def flowproof_round(args, source, cert):
+def flowproof_round(args, prefer, source, cert):
     """One timed `decompose --out` and `verify` of its certificate, or None on timeout."""
-    decompose, out = timed([args.flowproof, "decompose", source, "--out", cert, "--json"], args.timeout)
+    decompose, out = timed([args.flowproof, "decompose", source, "--prefer", prefer, "--out", cert, "--json"], args.timeout)
     if decompose is None:
         return None
     verify, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
@@ -97,16 +99,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--d", type=int, nargs="+", default=[4, 8, 16])
     parser.add_argument("--swap-d", type=int, nargs="*", default=[64])
+    parser.add_argument("--prefer", nargs="+", choices=["height", "depth"], default=["height", "depth"])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--flowproof", default=".build/release/flowproof")
     args = parser.parse_args()
     if not os.path.exists(args.flowproof):
         subprocess.run(["swift", "build", "-c", "release", "--product", "flowproof"], check=True)
-    print(f"{'d':>3} {'decompose s':>12} {'verify s':>9} {'flint inv s':>12} {'flint mul s':>12} "
+    print(f"{'prefer':>6} {'d':>3} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'flint inv s':>12} {'flint mul s':>12} "
           f"{'dec/inv':>8} {'ver/mul':>8} {'cert bits':>10} {'inv bits':>9} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:
-        for d in args.d:
+        for prefer, d in ((prefer, d) for prefer in args.prefer for d in args.d):
             m = matrix(d, 1000 + d)
             source, cert = os.path.join(tmp, f"m{d}.txt"), os.path.join(tmp, f"m{d}.json")
             write(source, m)
@@ -114,7 +117,7 @@ def main():
             decompose, verify, inverse, product = [], [], [], []
             summary = layers = None
             for _ in range(args.repeats):
-                result = flowproof_round(args, source, cert)
+                result = flowproof_round(args, prefer, source, cert)
                 if result is None:
                     break
                 seconds, summary, checked = result
@@ -128,29 +131,29 @@ def main():
                     sys.exit(f"d = {d}: FLINT's product of the certificate's layers differs from T")
                 product.append(seconds)
             if not decompose:
-                print(f"{d:>3} {'timeout':>12} (> {args.timeout:.0f} s)")
+                print(f"{prefer:>6} {d:>3} {'':>5} {'timeout':>12} (> {args.timeout:.0f} s)")
                 continue
             inv_bits = height(inv.entries())
             md, mv, mi, mp = (statistics.median(x) for x in (decompose, verify, inverse, product))
-            print(f"{d:>3} {md:>12.3f} {mv:>9.3f} {mi:>12.5f} {mp:>12.5f} {md / mi:>7.0f}x {mv / mp:>7.2f}x "
-                  f"{summary['heightBits']:>10} {inv_bits:>9} {summary['heightBits'] / inv_bits:>5.0f}x", flush=True)
+            print(f"{prefer:>6} {d:>3} {summary['depth']:>5} {md:>12.3f} {mv:>9.3f} {mi:>12.5f} {mp:>12.5f} {md / mi:>7.0f}x {mv / mp:>7.2f}x "
+                  f"{summary['heightBits']:>10} {inv_bits:>9} {summary['heightBits'] / inv_bits:>5.1f}x", flush=True)
         if args.swap_d:
-            print(f"\n{'swap d':>6} {'decompose s':>12} {'verify s':>9} {'cert bits':>10}")
-        for d in args.swap_d:
+            print(f"\n{'prefer':>6} {'swap d':>6} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'cert bits':>10}")
+        for prefer, d in ((prefer, d) for prefer in args.prefer for d in args.swap_d):
             source, cert = os.path.join(tmp, f"swap{d}.txt"), os.path.join(tmp, f"swap{d}.json")
             write(source, swap(d))
             decompose, verify = [], []
             for _ in range(args.repeats):
-                result = flowproof_round(args, source, cert)
+                result = flowproof_round(args, prefer, source, cert)
                 if result is None:
                     break
                 seconds, summary, checked = result
                 decompose.append(seconds)
                 verify.append(checked)
             if not decompose:
-                print(f"{d:>6} {'timeout':>12} (> {args.timeout:.0f} s)")
+                print(f"{prefer:>6} {d:>6} {'':>5} {'timeout':>12} (> {args.timeout:.0f} s)")
                 continue
-            print(f"{d:>6} {statistics.median(decompose):>12.3f} {statistics.median(verify):>9.3f} "
+            print(f"{prefer:>6} {d:>6} {summary['depth']:>5} {statistics.median(decompose):>12.3f} {statistics.median(verify):>9.3f} "
                   f"{summary['heightBits']:>10}", flush=True)
 
 if __name__ == "__main__":
