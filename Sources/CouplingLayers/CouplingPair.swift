@@ -60,28 +60,32 @@ public struct CouplingPair: Equatable, Sendable {
         guard layers.allSatisfy({ !($0.B + $0.C).contains(where: \.isZero) }) else { return product(layers) == t }
         let meeting = MeetInTheMiddle(layers, t)
         DispatchQueue.concurrentPerform(iterations: 2) { side in meeting.run(fromLeft: side == 0) }
-        return meeting.sides[0] == meeting.sides[1]
+        return meeting.leftSide == meeting.rightSide
     }
 
     /// The two sides of `productEquals` and the factors not yet claimed.
+    /// Each thread writes only its own side (separate stored properties, so
+    /// their accesses never overlap).
     private final class MeetInTheMiddle: @unchecked Sendable {
         let layers: [CouplingPair]
-        /// `[F1 ⋯ Fi | t · F2k⁻¹ ⋯ Fj⁻¹]`, as column blocks `(left, right)`.
-        var sides: [RationalMatrix]
+        let t: RationalMatrix
+        /// `F1 ⋯ Fi` and `t · F2k⁻¹ ⋯ Fj⁻¹` once every factor is claimed.
+        var leftSide: RationalMatrix?
+        var rightSide: RationalMatrix?
         private let next: Mutex<(left: Int, right: Int)>
 
         init(_ layers: [CouplingPair], _ t: RationalMatrix) {
             self.layers = layers
-            sides = [.identity(2 * layers[0].d), t]
+            self.t = t
             next = Mutex((left: 0, right: 2 * layers.count - 1))
         }
 
         /// Applies factors to one side until every factor is claimed.
         func run(fromLeft: Bool) {
             let d = layers[0].d
-            let side = fromLeft ? 0 : 1
-            var left = sides[side].block(rows: 0..<(2 * d), columns: 0..<d)
-            var right = sides[side].block(rows: 0..<(2 * d), columns: d..<(2 * d))
+            let start = fromLeft ? RationalMatrix.identity(2 * d) : t
+            var left = start.block(rows: 0..<(2 * d), columns: 0..<d)
+            var right = start.block(rows: 0..<(2 * d), columns: d..<(2 * d))
             while let factor = next.withLock({ range -> Int? in
                 guard range.left <= range.right else { return nil }
                 if fromLeft { range.left += 1; return range.left - 1 }
@@ -107,7 +111,8 @@ public struct CouplingPair: Equatable, Sendable {
                     left = .multiplyAdd(right, -layer.A, left)
                 }
             }
-            sides[side] = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j < d ? left[i, j] : right[i, j - d] }
+            let side = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j < d ? left[i, j] : right[i, j - d] }
+            if fromLeft { leftSide = side } else { rightSide = side }
         }
     }
 
