@@ -32,42 +32,22 @@ final class IntegerMatrix {
         for j in 0..<columns { __gmpz_swap(self[a, j], self[b, j]) }
     }
 
-    /// Each row of `matrix` times the lcm of that row's denominators.
-    /// `extra` columns are appended, taken from `augment` scaled by the same
-    /// row factor, so the row space (and solution set) is unchanged.
-    static func rowScaled(_ matrix: RationalMatrix, augment: RationalMatrix? = nil) -> IntegerMatrix {
-        let extra = augment?.columns ?? 0
-        let result = IntegerMatrix(rows: matrix.rows, columns: matrix.columns + extra)
-        let scale = IntegerScratch()
-        for i in 0..<matrix.rows {
-            __gmpz_set_ui(scale.a, 1)
-            let row = (0..<matrix.columns).map { matrix[i, $0] } + (0..<extra).map { augment![i, $0] }
-            for x in row { x.withPointer { __gmpz_lcm(scale.a, scale.a, &UnsafeMutablePointer(mutating: $0).pointee._mp_den) } }
-            for (j, x) in row.enumerated() {
-                x.withPointer { q in
-                    let qm = UnsafeMutablePointer(mutating: q)
-                    __gmpz_divexact(scale.b, scale.a, &qm.pointee._mp_den)
-                    __gmpz_mul(result[i, j], scale.b, &qm.pointee._mp_num)
-                }
-            }
-        }
-        return result
-    }
-
     /// Each row of `matrix` times the lcm of that row's denominators, and
-    /// those lcms as a `rows × 1` matrix.
-    static func scaledRows(_ matrix: RationalMatrix) -> (values: IntegerMatrix, scales: IntegerMatrix) {
-        let values = IntegerMatrix(rows: matrix.rows, columns: matrix.columns)
+    /// those lcms (`rows × 1`). `extra` columns are appended, taken from
+    /// `augment` scaled by the same row factor, so the row space (and
+    /// solution set) is unchanged.
+    static func rowScaled(_ matrix: RationalMatrix, augment: RationalMatrix? = nil) -> (values: IntegerMatrix, scales: IntegerMatrix) {
+        let extra = augment?.columns ?? 0
+        let values = IntegerMatrix(rows: matrix.rows, columns: matrix.columns + extra)
         let scales = IntegerMatrix(rows: matrix.rows, columns: 1)
         let factor = IntegerScratch()
         for i in 0..<matrix.rows {
             let scale = scales[i, 0]
             __gmpz_set_ui(scale, 1)
-            for j in 0..<matrix.columns {
-                matrix[i, j].withPointer { __gmpz_lcm(scale, scale, &UnsafeMutablePointer(mutating: $0).pointee._mp_den) }
-            }
-            for j in 0..<matrix.columns {
-                matrix[i, j].withPointer { q in
+            let row = (0..<matrix.columns).map { matrix[i, $0] } + (0..<extra).map { augment![i, $0] }
+            for x in row { x.withPointer { __gmpz_lcm(scale, scale, &UnsafeMutablePointer(mutating: $0).pointee._mp_den) } }
+            for (j, x) in row.enumerated() {
+                x.withPointer { q in
                     let qm = UnsafeMutablePointer(mutating: q)
                     guard qm.pointee._mp_num._mp_size != 0 else { return }
                     __gmpz_divexact(factor.a, scale, &qm.pointee._mp_den)

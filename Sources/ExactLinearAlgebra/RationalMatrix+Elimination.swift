@@ -6,9 +6,8 @@ extension RationalMatrix {
     public var determinant: Rational {
         precondition(isSquare, "determinant of a non-square matrix")
         if rows == 0 { return .one }
-        let scaled = IntegerMatrix.rowScaled(self)
+        let (scaled, scales) = IntegerMatrix.rowScaled(self)
         let det = scaled.determinant()
-        let scales = rowDenominatorLCMs()
         let t = IntegerScratch()
         __gmpz_set_ui(t.a, 1)
         for i in 0..<rows { __gmpz_mul(t.a, t.a, scales[i, 0]) }
@@ -19,7 +18,7 @@ extension RationalMatrix {
     /// Gauss–Jordan elimination; pivots are chosen among the first
     /// `pivotColumnLimit` columns (all by default).
     public func reducedRowEchelonForm(pivotColumnLimit: Int? = nil) -> (form: RationalMatrix, pivotColumns: [Int]) {
-        let m = IntegerMatrix.rowScaled(self)
+        let m = IntegerMatrix.rowScaled(self).values
         let (pivots, pivot) = m.gaussJordan(pivotColumnLimit: pivotColumnLimit ?? columns)
         var out: [Rational] = []
         out.reserveCapacity(rows * columns)
@@ -37,7 +36,7 @@ extension RationalMatrix {
     /// `nil` when `self` is singular.
     public func solve(_ rhs: RationalMatrix) -> RationalMatrix? {
         precondition(isSquare && rhs.rows == rows, "shape mismatch in solve")
-        let m = IntegerMatrix.rowScaled(self, augment: rhs)
+        let m = IntegerMatrix.rowScaled(self, augment: rhs).values
         let (pivots, pivot) = m.gaussJordan(pivotColumnLimit: columns)
         guard pivots.count == rows else { return nil }
         return RationalMatrix(rows: rows, columns: rhs.columns) { i, j in Rational.quotient(m[i, columns + j], pivot.a) }

@@ -118,8 +118,8 @@ public struct RationalMatrix: Equatable, Sendable {
     public static func multiplyAdd(_ a: RationalMatrix, _ b: RationalMatrix, _ c: RationalMatrix?) -> RationalMatrix {
         precondition(a.columns == b.rows, "shape mismatch in product")
         precondition(c.map { $0.rows == a.rows && $0.columns == b.columns } ?? true, "shape mismatch in sum")
-        let (ai, rowScale) = IntegerMatrix.scaledRows(a)
-        let (bt, columnScale) = IntegerMatrix.scaledRows(b.transpose)
+        let (ai, rowScale) = IntegerMatrix.rowScaled(a)
+        let (bt, columnScale) = IntegerMatrix.rowScaled(b.transpose)
         let support = (0..<a.rows).map { i in (0..<a.columns).filter { ai[i, $0].pointee._mp_size != 0 } }
         var out: [Rational] = []
         out.reserveCapacity(a.rows * b.columns)
@@ -145,20 +145,6 @@ public struct RationalMatrix: Equatable, Sendable {
     /// Matrix–vector product.
     public func applied(to v: [Rational]) -> [Rational] {
         (self * RationalMatrix(rows: v.count, columns: 1, entries: v)).entries
-    }
-
-    /// The lcm of each row's denominators, as a `rows × 1` integer matrix.
-    func rowDenominatorLCMs() -> IntegerMatrix {
-        let result = IntegerMatrix(rows: rows, columns: 1)
-        for i in 0..<rows {
-            __gmpz_set_ui(result[i, 0], 1)
-            for j in 0..<columns {
-                self[i, j].withPointer { q in
-                    __gmpz_lcm(result[i, 0], result[i, 0], &UnsafeMutablePointer(mutating: q).pointee._mp_den)
-                }
-            }
-        }
-        return result
     }
 }
 
