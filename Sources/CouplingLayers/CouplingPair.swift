@@ -35,11 +35,55 @@ public struct CouplingPair: Equatable, Sendable {
     /// The largest height in any layer of a network.
     public static func heightBits(_ layers: [CouplingPair]) -> Int { layers.map(\.heightBits).max() ?? 0 }
 
-    /// `L1 U1 L2 U2 … Lk Uk`, applied block-wise right to left so each step
-    /// costs one `d × d` by `d × 2d` product instead of a full `2d` product.
+    /// `L1 U1 L2 U2 … Lk Uk`, applied block-wise left to right so each step
+    /// costs one `2d × d` by `d × d` product instead of a full `2d` product.
     public static func product(_ layers: [CouplingPair]) -> RationalMatrix {
-        guard !layers.isEmpty else { preconditionFailure("empty network") }
-        return leadingProduct(layers, factors: 2 * layers.count)
+        guard let d = layers.first?.d else { preconditionFailure("empty network") }
+        var sides = ColumnBlocks(.identity(2 * d))
+        for factor in 0..<(2 * layers.count) { sides.multiply(by: factor, of: layers) }
+        return sides.matrix
+    }
+
+    /// A `2d × 2d` matrix as its column blocks `[left | right]`, multiplied
+    /// on the right by single factors `F` of `L1, U1, …, Lk, Uk` or their
+    /// inverses: each step is one `2d × d` by `d × d` product.
+    struct ColumnBlocks {
+        var left: RationalMatrix
+        var right: RationalMatrix
+
+        init(_ m: RationalMatrix) {
+            let d = m.columns / 2
+            left = m.block(rows: 0..<m.rows, columns: 0..<d)
+            right = m.block(rows: 0..<m.rows, columns: d..<m.columns)
+        }
+
+        var matrix: RationalMatrix {
+            let d = left.columns
+            return RationalMatrix(rows: left.rows, columns: 2 * d) { i, j in j < d ? left[i, j] : right[i, j - d] }
+        }
+
+        /// `self · F` (or `self · F⁻¹`) for factor number `factor`.
+        mutating func multiply(by factor: Int, of layers: [CouplingPair], inverted: Bool = false) {
+            let layer = layers[factor / 2]
+            switch (inverted, factor % 2 == 1) {
+            case (false, false):
+                // ·L = ·[I 0; A B]: left += right·A, right = right·B
+                left = .multiplyAdd(right, layer.A, left)
+                right = scaleColumns(right, layer.B)
+            case (false, true):
+                // ·U = ·[C D; 0 I]: right += left·D, left = left·C
+                right = .multiplyAdd(left, layer.D, right)
+                left = scaleColumns(left, layer.C)
+            case (true, true):
+                // ·U⁻¹ = ·[C⁻¹ −C⁻¹D; 0 I]
+                left = scaleColumns(left, layer.C.map(\.reciprocal))
+                right = .multiplyAdd(left, -layer.D, right)
+            case (true, false):
+                // ·L⁻¹ = ·[I 0; −B⁻¹A B⁻¹]
+                right = scaleColumns(right, layer.B.map(\.reciprocal))
+                left = .multiplyAdd(right, -layer.A, left)
+            }
+        }
     }
 
     /// Whether `L1 U1 ⋯ Lk Uk == t`, exactly, checked as
@@ -82,62 +126,19 @@ public struct CouplingPair: Equatable, Sendable {
 
         /// Applies factors to one side until every factor is claimed.
         func run(fromLeft: Bool) {
-            let d = layers[0].d
-            let start = fromLeft ? RationalMatrix.identity(2 * d) : t
-            var left = start.block(rows: 0..<(2 * d), columns: 0..<d)
-            var right = start.block(rows: 0..<(2 * d), columns: d..<(2 * d))
+            var side = ColumnBlocks(fromLeft ? .identity(2 * layers[0].d) : t)
             while let factor = next.withLock({ range -> Int? in
                 guard range.left <= range.right else { return nil }
                 if fromLeft { range.left += 1; return range.left - 1 }
                 range.right -= 1; return range.right + 1
             }) {
-                let layer = layers[factor / 2]
-                switch (fromLeft, factor % 2 == 1) {
-                case (true, false):
-                    // ·L = ·[I 0; A B]: left += right·A, right = right·B
-                    left = .multiplyAdd(right, layer.A, left)
-                    right = scaleColumns(right, layer.B)
-                case (true, true):
-                    // ·U = ·[C D; 0 I]: right += left·D, left = left·C
-                    right = .multiplyAdd(left, layer.D, right)
-                    left = scaleColumns(left, layer.C)
-                case (false, true):
-                    // ·U⁻¹ = ·[C⁻¹ −C⁻¹D; 0 I]
-                    left = scaleColumns(left, layer.C.map(\.reciprocal))
-                    right = .multiplyAdd(left, -layer.D, right)
-                case (false, false):
-                    // ·L⁻¹ = ·[I 0; −B⁻¹A B⁻¹]
-                    right = scaleColumns(right, layer.B.map(\.reciprocal))
-                    left = .multiplyAdd(right, -layer.A, left)
-                }
+                side.multiply(by: factor, of: layers, inverted: !fromLeft)
             }
-            let side = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j < d ? left[i, j] : right[i, j - d] }
-            if fromLeft { leftSide = side } else { rightSide = side }
+            if fromLeft { leftSide = side.matrix } else { rightSide = side.matrix }
         }
-    }
-
-    /// The product of the first `factors` of `L1, U1, …, Lk, Uk`, built
-    /// right to left on the row blocks `[top; bottom]`.
-    static func leadingProduct(_ layers: [CouplingPair], factors: Int) -> RationalMatrix {
-        let d = layers[0].d
-        var top = RationalMatrix.blocks(.identity(d), .zero(d, d), .zero(0, d), .zero(0, d))
-        var bottom = RationalMatrix.blocks(.zero(d, d), .identity(d), .zero(0, d), .zero(0, d))
-        for factor in (0..<factors).reversed() {
-            let layer = layers[factor / 2]
-            if factor % 2 == 1 {
-                top = .multiplyAdd(layer.D, bottom, scaleRows(top, layer.C))    // U: top ← diag(C)·top + D·bottom
-            } else {
-                bottom = .multiplyAdd(layer.A, top, scaleRows(bottom, layer.B))  // L: bottom ← A·top + diag(B)·bottom
-            }
-        }
-        return RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in i < d ? top[i, j] : bottom[i - d, j] }
     }
 
     // Most layers have unit diagonals (theory §2), so those skip the work.
-    static func scaleRows(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
-        s.allSatisfy { $0 == .one } ? m : RationalMatrix(rows: m.rows, columns: m.columns) { i, j in s[i] * m[i, j] }
-    }
-
     static func scaleColumns(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
         s.allSatisfy { $0 == .one } ? m : RationalMatrix(rows: m.rows, columns: m.columns) { i, j in m[i, j] * s[j] }
     }
