@@ -57,7 +57,7 @@ enum BlockLDUConstruction {
         let group1 = [false, true].map { levelFactors(levels1, startsUpper: $0) }
         let group2 = [false, true].map { levelFactors(levels2, startsUpper: $0) }
         var best: BlockFactorSequence?
-        for (first, second) in [(group1[0], group2[1]), (group1[1], group2[1]), (group1[0], group2[0]), (group1[1], group2[0])] {
+        for second in group2.reversed() { for first in group1 {
             var sequence = BlockFactorSequence(d: d)
             sequence.append(contentsOf: head)
             sequence.append(.upper(wPrime))
@@ -67,7 +67,7 @@ enum BlockLDUConstruction {
             sequence.append(contentsOf: second)
             sequence.append(.upper(z))
             if best == nil || sequence.pairCount < best!.pairCount { best = sequence }
-        }
+        } }
         return best?.couplingPairs()
     }
 
