@@ -86,6 +86,20 @@ def flowproof_round(args, prefer, source, cert):
     verify, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
     return decompose, json.loads(out), verify if verify is not None else float("inf")
 
+def repeated_rounds(args, prefer, source, cert, between=lambda: None):
+    """`--repeats` flowproof rounds, `between()` after each (the FLINT peers,
+    so runs alternate); the decompose and verify times and the last summary."""
+    decompose, verify, summary = [], [], None
+    for _ in range(args.repeats):
+        result = flowproof_round(args, prefer, source, cert)
+        if result is None:
+            break
+        seconds, summary, checked = result
+        decompose.append(seconds)
+        verify.append(checked)
+        between()
+    return decompose, verify, summary
+
 def in_process(body):
     start = time.perf_counter()
     value = body()
@@ -114,26 +128,19 @@ def main():
             source, cert = os.path.join(tmp, f"m{d}.txt"), os.path.join(tmp, f"m{d}.json")
             write(source, m)
             fq = flint.fmpq_mat(m)
-            decompose, verify, inverse, product = [], [], [], []
-            summary = layers = None
-            for _ in range(args.repeats):
-                result = flowproof_round(args, prefer, source, cert)
-                if result is None:
-                    break
-                seconds, summary, checked = result
-                decompose.append(seconds)
-                verify.append(checked)
-                seconds, inv = in_process(fq.inv)
-                inverse.append(seconds)
-                layers = layers or layer_matrices(cert)
+            inverse, product, layers = [], [], []
+            def flint_peers():
+                inverse.append(in_process(fq.inv)[0])
+                layers[:] = layers or layer_matrices(cert)
                 seconds, p = in_process(lambda: chain_product(layers))
                 if p != fq:
                     sys.exit(f"d = {d}: FLINT's product of the certificate's layers differs from T")
                 product.append(seconds)
+            decompose, verify, summary = repeated_rounds(args, prefer, source, cert, flint_peers)
             if not decompose:
                 print(f"{prefer:>6} {d:>3} {'':>5} {'timeout':>12} (> {args.timeout:.0f} s)")
                 continue
-            inv_bits = height(inv.entries())
+            inv_bits = height(fq.inv().entries())
             md, mv, mi, mp = (statistics.median(x) for x in (decompose, verify, inverse, product))
             print(f"{prefer:>6} {d:>3} {summary['depth']:>5} {md:>12.3f} {mv:>9.3f} {mi:>12.5f} {mp:>12.5f} {md / mi:>7.0f}x {mv / mp:>7.2f}x "
                   f"{summary['heightBits']:>10} {inv_bits:>9} {summary['heightBits'] / inv_bits:>5.1f}x", flush=True)
@@ -142,14 +149,7 @@ def main():
         for prefer, d in ((prefer, d) for prefer in args.prefer for d in args.swap_d):
             source, cert = os.path.join(tmp, f"swap{d}.txt"), os.path.join(tmp, f"swap{d}.json")
             write(source, swap(d))
-            decompose, verify = [], []
-            for _ in range(args.repeats):
-                result = flowproof_round(args, prefer, source, cert)
-                if result is None:
-                    break
-                seconds, summary, checked = result
-                decompose.append(seconds)
-                verify.append(checked)
+            decompose, verify, summary = repeated_rounds(args, prefer, source, cert)
             if not decompose:
                 print(f"{prefer:>6} {d:>6} {'':>5} {'timeout':>12} (> {args.timeout:.0f} s)")
                 continue
