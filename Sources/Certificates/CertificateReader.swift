@@ -10,40 +10,44 @@ public struct CertificateError: Error, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Strict parsing of version-1 certificates: every number must be canonical
-/// and every block must have the shape `d` implies.
+/// Strict parsing of version-1 certificates (docs/certificate-format.md):
+/// RFC 8259 JSON without duplicate keys (`StrictJSON`), canonical numbers,
+/// every block of the shape `d` implies, binary64 layers of binary64
+/// values, and witnesses within the work budget.
 public enum CertificateReader {
+    /// Larger files are refused unread.
+    public static let maximumFileSize = 1 << 30
+
     public static func parse(data: Data) throws(CertificateError) -> Certificate {
         guard !data.isEmpty else { throw CertificateError("empty file") }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw CertificateError("not valid JSON")
-        }
-        guard let root = object as? [String: Any] else { throw CertificateError("top level is not a JSON object") }
-        guard root["format"] as? String == "flowproof-certificate" else {
+        guard data.count <= maximumFileSize else { throw CertificateError("file larger than 1 GiB") }
+        let root: StrictJSON.Value
+        do { root = try StrictJSON.parse(data) } catch { throw CertificateError(error.description) }
+        guard case .object = root else { throw CertificateError("top level is not a JSON object") }
+        guard string(root["format"]) == "flowproof-certificate" else {
             throw CertificateError("field 'format' must be \"flowproof-certificate\"")
         }
         guard let version = integer(root["version"]), version == 1 else {
             throw CertificateError("unsupported or missing 'version' (this checker reads version 1)")
         }
-        guard let regimeName = root["regime"] as? String, let regime = Regime(rawValue: regimeName) else {
+        guard let regimeName = string(root["regime"]), let regime = Regime(rawValue: regimeName) else {
             throw CertificateError("field 'regime' must be \"positive\" or \"signed\"")
         }
         guard let d = integer(root["d"]), d >= 1, d <= 1 << 13 else { throw CertificateError("field 'd' must be an integer from 1 to 8192") }
-        let matrix = try rationalMatrix(root["matrix"], rows: 2 * d, columns: 2 * d, field: "matrix", allowHex: false)
-        guard let claimName = root["claim"] as? String else { throw CertificateError("missing 'claim'") }
+        let matrix = try rationalMatrix(root["matrix"], rows: 2 * d, columns: 2 * d, field: "matrix", binary64: false)
+        guard let claimName = string(root["claim"]) else { throw CertificateError("missing 'claim'") }
         let claim: Claim
         switch claimName {
         case "factorization":
-            switch root["arithmetic"] as? String {
+            switch string(root["arithmetic"]) {
             case "exact":
-                claim = .exactFactorization(layers: try layers(root["layers"], d: d, allowHex: false))
+                claim = .exactFactorization(layers: try layers(root["layers"], d: d, binary64: false))
             case "binary64":
-                let parsed = try layers(root["layers"], d: d, allowHex: true)
-                guard let residual = root["residual"] as? [String: Any], residual["norm"] as? String == "frobenius" else {
+                let parsed = try layers(root["layers"], d: d, binary64: true)
+                guard let residual = root["residual"], case .object = residual, string(residual["norm"]) == "frobenius" else {
                     throw CertificateError("binary64 factorization needs residual {\"norm\": \"frobenius\", \"bound\": r}")
                 }
-                let bound = try rational(residual["bound"], field: "residual.bound", allowHex: false)
+                let bound = try rational(residual["bound"], field: "residual.bound", binary64: false)
                 guard bound.sign >= 0 else { throw CertificateError("residual bound is negative") }
                 claim = .binary64Factorization(layers: parsed, residualBound: bound)
             default:
@@ -55,10 +59,10 @@ public enum CertificateReader {
             guard let depth = integer(root["depth"]), (1...3).contains(depth) else {
                 throw CertificateError("field 'depth' must be 1, 2 or 3")
             }
-            if let arithmetic = root["arithmetic"], arithmetic as? String != "exact" {
+            if let arithmetic = root["arithmetic"], string(arithmetic) != "exact" {
                 throw CertificateError("a depth certificate needs exact arithmetic")
             }
-            let parsed = try layers(root["layers"], d: d, allowHex: false)
+            let parsed = try layers(root["layers"], d: d, binary64: false)
             guard parsed.count == depth else {
                 throw CertificateError("depth \(depth) but \(parsed.count) layers")
             }
@@ -70,85 +74,111 @@ public enum CertificateReader {
         return Certificate(regime: regime, matrix: matrix, claim: claim)
     }
 
-    /// JSON integers only: not strings, booleans (`objCType` "c") or
-    /// numbers written with a fraction or exponent (`objCType` "d").
-    static func integer(_ value: Any?) -> Int? {
-        guard let number = value as? NSNumber,
-              ["s", "i", "l", "q", "S", "I", "L", "Q"].contains(String(cString: number.objCType)) else { return nil }
-        return number.intValue
+    static func string(_ value: StrictJSON.Value?) -> String? {
+        if case .string(let s) = value { return s }
+        return nil
     }
 
-    static func rational(_ value: Any?, field: String, allowHex: Bool) throws(CertificateError) -> Rational {
-        guard let text = value as? String else { throw CertificateError("\(field): numbers must be JSON strings") }
-        if let r = Rational(canonical: text) { return r }
-        if allowHex, text.contains("x") || text.contains("X") {
-            if let r = Rational(hexFloat: text) { return r }
-            throw CertificateError("\(field): '\(text)' is not a hexadecimal float denoting a binary64 value")
+    /// JSON integers only: not strings, booleans, or numbers written with a
+    /// fraction or exponent.
+    static func integer(_ value: StrictJSON.Value?) -> Int? {
+        if case .number(let text, isInteger: true) = value { return Int(text) }
+        return nil
+    }
+
+    /// A canonical rational string; in binary64 layers also a C99 hex float,
+    /// and then (either way) exactly a binary64 value.
+    static func rational(_ value: StrictJSON.Value?, field: String, binary64: Bool) throws(CertificateError) -> Rational {
+        guard let text = string(value) else { throw CertificateError("\(field): numbers must be JSON strings") }
+        let parsed: Rational
+        if let r = Rational(canonical: text) {
+            parsed = r
+        } else if binary64, text.contains("x") || text.contains("X") {
+            guard let r = Rational(hexFloat: text) else {
+                throw CertificateError("\(field): '\(text)' is not a hexadecimal float denoting a binary64 value")
+            }
+            parsed = r
+        } else {
+            throw CertificateError("\(field): '\(text)' is not a canonical rational (-?[0-9]+(/[0-9]+)? in lowest terms, no /1)")
         }
-        throw CertificateError("\(field): '\(text)' is not a canonical rational (-?[0-9]+(/[0-9]+)? in lowest terms, no /1)")
+        guard !binary64 || parsed.isBinary64 else {
+            throw CertificateError("\(field): '\(text.prefix(40))' is not a binary64 value (binary64 layers hold binary64 values only)")
+        }
+        return parsed
     }
 
-    static func vector(_ value: Any?, count: Int, field: String, allowHex: Bool) throws(CertificateError) -> [Rational] {
-        guard let list = value as? [Any] else { throw CertificateError("\(field) must be a list") }
+    static func vector(_ value: StrictJSON.Value?, count: Int, field: String, binary64: Bool) throws(CertificateError) -> [Rational] {
+        guard case .array(let list) = value else { throw CertificateError("\(field) must be a list") }
         guard list.count == count else { throw CertificateError("\(field) has \(list.count) entries, expected \(count)") }
         var out: [Rational] = []
-        for (i, x) in list.enumerated() { out.append(try rational(x, field: "\(field)[\(i)]", allowHex: allowHex)) }
+        out.reserveCapacity(count)
+        for (i, x) in list.enumerated() { out.append(try rational(x, field: "\(field)[\(i)]", binary64: binary64)) }
         return out
     }
 
-    static func rationalMatrix(_ value: Any?, rows: Int, columns: Int, field: String, allowHex: Bool) throws(CertificateError) -> RationalMatrix {
-        guard let list = value as? [Any] else { throw CertificateError("\(field) must be a list of rows") }
+    static func rationalMatrix(_ value: StrictJSON.Value?, rows: Int, columns: Int, field: String, binary64: Bool) throws(CertificateError) -> RationalMatrix {
+        guard case .array(let list) = value else { throw CertificateError("\(field) must be a list of rows") }
         guard list.count == rows else { throw CertificateError("\(field) has \(list.count) rows, expected \(rows)") }
         var entries: [Rational] = []
+        entries.reserveCapacity(rows * columns)
         for (i, row) in list.enumerated() {
-            entries += try vector(row, count: columns, field: "\(field)[\(i)]", allowHex: allowHex)
+            entries += try vector(row, count: columns, field: "\(field)[\(i)]", binary64: binary64)
         }
         return RationalMatrix(rows: rows, columns: columns, entries: entries)
     }
 
-    static func layers(_ value: Any?, d: Int, allowHex: Bool) throws(CertificateError) -> [CouplingPair] {
-        guard let list = value as? [Any], !list.isEmpty else { throw CertificateError("'layers' must be a non-empty list") }
+    static func layers(_ value: StrictJSON.Value?, d: Int, binary64: Bool) throws(CertificateError) -> [CouplingPair] {
+        guard case .array(let list) = value, !list.isEmpty else { throw CertificateError("'layers' must be a non-empty list") }
         var out: [CouplingPair] = []
-        for (k, item) in list.enumerated() {
-            guard let layer = item as? [String: Any] else { throw CertificateError("layers[\(k)] is not an object") }
+        for (k, layer) in list.enumerated() {
+            guard case .object = layer else { throw CertificateError("layers[\(k)] is not an object") }
             let name = "layers[\(k)]"
             out.append(CouplingPair(
-                A: try rationalMatrix(layer["A"], rows: d, columns: d, field: name + ".A", allowHex: allowHex),
-                B: try vector(layer["B"], count: d, field: name + ".B", allowHex: allowHex),
-                C: try vector(layer["C"], count: d, field: name + ".C", allowHex: allowHex),
-                D: try rationalMatrix(layer["D"], rows: d, columns: d, field: name + ".D", allowHex: allowHex)))
+                A: try rationalMatrix(layer["A"], rows: d, columns: d, field: name + ".A", binary64: binary64),
+                B: try vector(layer["B"], count: d, field: name + ".B", binary64: binary64),
+                C: try vector(layer["C"], count: d, field: name + ".C", binary64: binary64),
+                D: try rationalMatrix(layer["D"], rows: d, columns: d, field: name + ".D", binary64: binary64)))
         }
         return out
     }
 
-    static func witness(_ value: Any?, d: Int) throws(CertificateError) -> NotInK2Witness {
-        guard let w = value as? [String: Any], let type = w["type"] as? String else {
+    static func witness(_ value: StrictJSON.Value?, d: Int) throws(CertificateError) -> NotInK2Witness {
+        guard let w = value, case .object = w, let type = string(w["type"]) else {
             throw CertificateError("missing 'witness' object with a 'type'")
         }
         let rowsOfM = d * (d - 1)
         switch type {
         case "principal-minors":
-            guard let j = integer(w["j"]), j >= 1, j < d else { throw CertificateError("witness.j must satisfy 1 <= j < d") }
-            guard let sign = w["sign"] as? String, sign == "+" || sign == "-" else {
+            let j = try minorOrder(w["j"], d: d)
+            guard let sign = string(w["sign"]).flatMap(MinorSign.init(rawValue:)) else {
                 throw CertificateError("witness.sign must be \"+\" or \"-\"")
             }
             return .principalMinors(j: j, sign: sign)
         case "principal-minors-monomial":
-            guard let j = integer(w["j"]), j >= 1, j < d else { throw CertificateError("witness.j must satisfy 1 <= j < d") }
-            guard let zero = w["zero"] as? String, zero == "T11" || zero == "V" else {
+            let j = try minorOrder(w["j"], d: d)
+            guard let zero = string(w["zero"]).flatMap(MinorBlock.init(rawValue:)) else {
                 throw CertificateError("witness.zero must be \"T11\" or \"V\"")
             }
             return .principalMinorsMonomial(j: j, zero: zero)
         case "t11-zero-signed":
             guard let k = integer(w["k"]), k >= 0, k < d else { throw CertificateError("witness.k must be a column index 0..d-1") }
-            return .t11ZeroSigned(k: k, y: try vector(w["y"], count: rowsOfM, field: "witness.y", allowHex: false))
+            return .t11ZeroSigned(k: k, y: try vector(w["y"], count: rowsOfM, field: "witness.y", binary64: false))
         case "t11-zero-positive":
             return .t11ZeroPositive(
-                y: try vector(w["y"], count: rowsOfM, field: "witness.y", allowHex: false),
-                u: try vector(w["u"], count: d, field: "witness.u", allowHex: false),
-                w: try vector(w["w"], count: d, field: "witness.w", allowHex: false))
+                y: try vector(w["y"], count: rowsOfM, field: "witness.y", binary64: false),
+                u: try vector(w["u"], count: d, field: "witness.u", binary64: false),
+                w: try vector(w["w"], count: d, field: "witness.w", binary64: false))
         default:
             throw CertificateError("unknown witness type '\(type)'")
         }
+    }
+
+    /// `witness.j`, with `1 <= j < d` and `C(d, j)` within the work budget.
+    static func minorOrder(_ value: StrictJSON.Value?, d: Int) throws(CertificateError) -> Int {
+        guard let j = integer(value), j >= 1, j < d else { throw CertificateError("witness.j must satisfy 1 <= j < d") }
+        guard LowerBounds.minorCount(d, j) <= LowerBounds.maximumMinorCount else {
+            throw CertificateError("witness.j = \(j) needs C(\(d), \(j)) > \(LowerBounds.maximumMinorCount) principal minors, over the work budget")
+        }
+        return j
     }
 }

@@ -92,21 +92,21 @@ public enum CertificateVerifier {
         case .principalMinors(let j, let sign):
             guard let inverse = t.inverse() else { throw CertificateError("matrix is singular") }
             let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
-            let (nonNegative, nonPositive) = sign == "+" ? (b.t11, v) : (v, b.t11)
+            let (nonNegative, nonPositive) = sign == .plus ? (b.t11, v) : (v, b.t11)
             let first = nonNegative.principalMinors(order: j).map(\.value)
             let second = nonPositive.principalMinors(order: j).map(\.value)
             guard first.allSatisfy({ $0.sign >= 0 }), first.contains(where: { $0.sign > 0 }) else {
-                throw CertificateError("principal-minors: not every \(j)×\(j) principal minor of \(sign == "+" ? "T11" : "V") is >= 0 with one > 0")
+                throw CertificateError("principal-minors: not every \(j)×\(j) principal minor of \(sign == .plus ? "T11" : "V") is >= 0 with one > 0")
             }
             guard second.allSatisfy({ $0.sign <= 0 }) else {
-                throw CertificateError("principal-minors: not every \(j)×\(j) principal minor of \(sign == "+" ? "V" : "T11") is <= 0")
+                throw CertificateError("principal-minors: not every \(j)×\(j) principal minor of \(sign == .plus ? "V" : "T11") is <= 0")
             }
         case .principalMinorsMonomial(let j, let zero):
             guard let inverse = t.inverse() else { throw CertificateError("matrix is singular") }
             let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
-            let (vanishing, single) = zero == "T11" ? (b.t11, v) : (v, b.t11)
+            let (vanishing, single) = zero == .t11 ? (b.t11, v) : (v, b.t11)
             guard vanishing.principalMinors(order: j).allSatisfy({ $0.value.isZero }) else {
-                throw CertificateError("principal-minors-monomial: not every \(j)×\(j) principal minor of \(zero) is 0")
+                throw CertificateError("principal-minors-monomial: not every \(j)×\(j) principal minor of \(zero.rawValue) is 0")
             }
             guard single.principalMinors(order: j).filter({ !$0.value.isZero }).count == 1 else {
                 throw CertificateError("principal-minors-monomial: the other matrix does not have exactly one nonzero \(j)×\(j) principal minor")

@@ -78,9 +78,9 @@ private func witnessJSON(_ w: NotInK2Witness) -> String {
     let body: String
     switch w {
     case .principalMinors(let j, let sign):
-        body = "\"j\": \(j), \"sign\": \(quoted(sign))"
+        body = "\"j\": \(j), \"sign\": \(quoted(sign.rawValue))"
     case .principalMinorsMonomial(let j, let zero):
-        body = "\"j\": \(j), \"zero\": \(quoted(zero))"
+        body = "\"j\": \(j), \"zero\": \(quoted(zero.rawValue))"
     case .t11ZeroSigned(let k, let y):
         body = "\"k\": \(k), \"y\": \(vectorJSON(y, number: \.description))"
     case .t11ZeroPositive(let y, let u, let w):

@@ -4,8 +4,9 @@ import ExactLinearAlgebra
 /// still re-check every witness through the certificate verifier before
 /// reporting it.
 public enum LowerBounds {
-    /// Principal-minor orders tried are capped so the search stays cheap:
-    /// order `j` costs `C(d, j)` determinants of each of `T11` and `V`.
+    /// The work budget of a principal-minor witness, for the search and for
+    /// the verifier alike (docs/certificate-format.md): order `j` costs
+    /// `C(d, j)` determinants of each of `T11` and `V`.
     public static let maximumMinorCount = 4096
 
     public static func witness(for t: RationalMatrix, regime: Regime) -> NotInK2Witness? {
@@ -27,26 +28,34 @@ public enum LowerBounds {
     /// scalings are free, so only "zero against one nonzero term" is robust.
     static func principalMinorWitness(t11: RationalMatrix, v: RationalMatrix, regime: Regime) -> NotInK2Witness? {
         let d = t11.rows
-        for j in 1..<max(d, 1) where binomial(d, j) <= maximumMinorCount {
+        for j in 1..<max(d, 1) where minorCount(d, j) <= maximumMinorCount {
             let first = t11.principalMinors(order: j).map(\.value.sign)
             let second = v.principalMinors(order: j).map(\.value.sign)
             let nonzeroFirst = first.filter { $0 != 0 }.count, nonzeroSecond = second.filter { $0 != 0 }.count
-            if nonzeroFirst == 0 && nonzeroSecond == 1 { return .principalMinorsMonomial(j: j, zero: "T11") }
-            if nonzeroSecond == 0 && nonzeroFirst == 1 { return .principalMinorsMonomial(j: j, zero: "V") }
+            if nonzeroFirst == 0 && nonzeroSecond == 1 { return .principalMinorsMonomial(j: j, zero: .t11) }
+            if nonzeroSecond == 0 && nonzeroFirst == 1 { return .principalMinorsMonomial(j: j, zero: .v) }
             guard regime == .positive else { continue }
             if first.allSatisfy({ $0 >= 0 }), first.contains(1), second.allSatisfy({ $0 <= 0 }) {
-                return .principalMinors(j: j, sign: "+")
+                return .principalMinors(j: j, sign: .plus)
             }
             if second.allSatisfy({ $0 >= 0 }), second.contains(1), first.allSatisfy({ $0 <= 0 }) {
-                return .principalMinors(j: j, sign: "-")
+                return .principalMinors(j: j, sign: .minus)
             }
         }
         return nil
     }
 
-    static func binomial(_ n: Int, _ k: Int) -> Int {
+    /// `C(d, j)`, the number of `j×j` principal minors of a `d×d` matrix,
+    /// saturated at `maximumMinorCount + 1` so it never overflows.
+    public static func minorCount(_ d: Int, _ j: Int) -> Int {
+        guard j >= 0, j <= d else { return 0 }
+        let k = min(j, d - j)
         var r = 1
-        for i in 0..<k { r = r * (n - i) / (i + 1) }
+        for i in 0..<k {
+            let (product, overflow) = r.multipliedReportingOverflow(by: d - i)
+            r = product / (i + 1)   // exact: C(d, i)·(d−i) is divisible by i+1
+            if overflow || r > maximumMinorCount { return maximumMinorCount + 1 }
+        }
         return r
     }
 }

@@ -3,14 +3,14 @@ import ExactLinearAlgebra
 /// A lower-bound witness for `T ∉ K_2(regime)` (certificate-format.md).
 public enum NotInK2Witness: Equatable, Sendable {
     /// Every `j×j` principal minor of one of `T11`, `V = (T⁻¹)22` is `>= 0`
-    /// (one `> 0`) and every one of the other is `<= 0`; `sign` `"+"` puts
+    /// (one `> 0`) and every one of the other is `<= 0`; `sign` `.plus` puts
     /// `T11` first.
-    case principalMinors(j: Int, sign: String)
-    /// Every `j×j` principal minor of `zero` (`"T11"` or `"V"`) is 0 and
+    case principalMinors(j: Int, sign: MinorSign)
+    /// Every `j×j` principal minor of the `zero` block is 0 and
     /// exactly one of the other matrix is nonzero: coefficient `j` of
     /// theory §4's identity reads `0 = c·Π(scalings)`, impossible for any
     /// nonzero diagonal. A flowproof extension of version 1 (proofs/README.md).
-    case principalMinorsMonomial(j: Int, zero: String)
+    case principalMinorsMonomial(j: Int, zero: MinorBlock)
     /// `T11 = 0` and `yᵀM = e_k`: every `Γ` making `T12ΓT21` diagonal has `Γ_k = 0`.
     case t11ZeroSigned(k: Int, y: [Rational])
     /// `T11 = 0` and `Mᵀy − u + Nᵀw = 0` with `u, w >= 0` not all zero (Farkas).
@@ -33,4 +33,17 @@ public enum NotInK2Witness: Equatable, Sendable {
         case .principalMinors, .t11ZeroPositive: return regime == .positive
         }
     }
+}
+
+/// Which block a `principal-minors` witness finds nonnegative: `+` is `T11`.
+public enum MinorSign: String, Sendable {
+    case plus = "+", minus = "-"
+}
+
+/// One of the two blocks whose principal minors a witness compares:
+/// `T11`, or `V = (T⁻¹)22`.
+public enum MinorBlock: String, Sendable {
+    case t11 = "T11", v = "V"
+
+    public var other: MinorBlock { self == .t11 ? .v : .t11 }
 }

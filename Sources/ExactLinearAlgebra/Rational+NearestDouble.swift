@@ -67,3 +67,12 @@ extension Rational {
         }
     }
 }
+
+extension Rational {
+    /// Whether the value is exactly a finite binary64 number (the entries
+    /// of a binary64 certificate's layers must be).
+    public var isBinary64: Bool {
+        let x = nearestDouble
+        return x.isFinite && Rational(exactly: x) == self
+    }
+}

@@ -93,9 +93,8 @@ extension Rational {
     /// Reads the canonical certificate form `-?[0-9]+(/[0-9]+)?` in lowest
     /// terms with no `/1`, no leading zeros and no `-0`; `nil` otherwise.
     public init?(canonical text: String) {
-        guard let value = try? Rational(parsing: text) else { return nil }
-        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-" || $0 == "/") }),
-              value.description == text else { return nil }
+        guard text.utf8.allSatisfy({ (48...57).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") }),
+              let value = try? Rational(parsing: text), value.description == text else { return nil }
         self = value
     }
 

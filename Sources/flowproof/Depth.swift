@@ -99,8 +99,8 @@ struct Depth: ParsableCommand {
 
     private func witnessText(_ w: NotInK2Witness) -> String {
         switch w {
-        case .principalMinors(let j, let sign): return "principal-minors (j = \(j), sign \(sign))"
-        case .principalMinorsMonomial(let j, let zero): return "principal-minors-monomial (j = \(j), \(zero) side zero)"
+        case .principalMinors(let j, let sign): return "principal-minors (j = \(j), sign \(sign.rawValue))"
+        case .principalMinorsMonomial(let j, let zero): return "principal-minors-monomial (j = \(j), \(zero.rawValue) side zero)"
         case .t11ZeroSigned(let k, _): return "t11-zero-signed (γ_\(k) = 0 is forced)"
         case .t11ZeroPositive: return "t11-zero-positive (Farkas multipliers)"
         }

@@ -75,11 +75,11 @@ import ExactLinearAlgebra
     @Test func witnessesAreChecked() {
         // [I 2I; I I] at d = 2: T11 = I has 1×1 minors 1, V = -I has -1.
         let t = RationalMatrix.blocks(.identity(2), 2 * .identity(2), .identity(2), .identity(2))
-        let good = Certificate(regime: .positive, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: "+")))
+        let good = Certificate(regime: .positive, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: .plus)))
         #expect(CertificateVerifier.verify(json: good.jsonText).isAccepted)
-        let wrongSign = Certificate(regime: .positive, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: "-")))
+        let wrongSign = Certificate(regime: .positive, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: .minus)))
         #expect(!CertificateVerifier.verify(json: wrongSign.jsonText).isAccepted)
-        let signed = Certificate(regime: .signed, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: "+")))
+        let signed = Certificate(regime: .signed, matrix: t, claim: .notInK2(.principalMinors(j: 1, sign: .plus)))
         rejects(signed.jsonText, containing: "proves nothing")
 
         // Swap at d = 2 in the positive regime: M rows (0,1), (1,0) give
@@ -106,6 +106,65 @@ import ExactLinearAlgebra
         #expect(certificate(Rational.powerOfTwo(-52)).contains("0x1.0000000000001p+0"))
         #expect(CertificateVerifier.verify(json: certificate(Rational.powerOfTwo(-52))).isAccepted)
         rejects(certificate(Rational.powerOfTwo(-53)), containing: "below the exact residual")
+    }
+
+    /// The soundness hole of issue 14: an exact certificate relabelled
+    /// binary64 with bound 0 has the right product, but its entries are
+    /// not binary64 values, so the layers it claims are not what it stores.
+    @Test func binary64LayersMustHoldBinary64Values() throws {
+        var rng = SeededGenerator(seed: 3)
+        let t = Self.randomMatrix(4, &rng)
+        let f = try ExactDecomposer(seed: 1).decompose(t, regime: .positive)
+        #expect(f.layers.contains { $0.A.entries.contains { !$0.isBinary64 } })
+        var json = Certificate(factorization: f, seed: 1).jsonText
+        json = json.replacingOccurrences(of: "\"arithmetic\": \"exact\"", with: "\"arithmetic\": \"binary64\"")
+        json = json.replacingOccurrences(of: "\"generator\"", with: "\"residual\": {\"norm\": \"frobenius\", \"bound\": \"0\"},\n  \"generator\"")
+        rejects(json, containing: "not a binary64 value")
+        // Hex floats that parse but are not binary64 values.
+        let layer = CouplingPair(A: .zero(1, 1), B: [1], C: [1], D: .zero(1, 1))
+        let exact = Certificate(regime: .positive, matrix: .identity(2), claim: .binary64Factorization(layers: [layer], residualBound: 0)).jsonText
+        #expect(CertificateVerifier.verify(json: exact).isAccepted)
+        for bad in ["0x1.00000000000001p+0", "0x1p+99999", "0x1p-1100", "1/3"] {
+            rejects(tamper(exact, after: "\"C\"", "\"0x1p+0\"", "\"\(bad)\""), containing: "binary64")
+        }
+    }
+
+    /// RFC 8259 only: what Foundation's parser tolerated is rejected.
+    @Test func strictJSON() throws {
+        let json = try swapCertificate()
+        rejects(json.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 1, \"version\": 1,"), containing: "duplicate key")
+        rejects(json.replacingOccurrences(of: "\n}\n", with: ",\n}\n"), containing: "invalid JSON")
+        rejects(json.replacingOccurrences(of: "\"d\": 2", with: "\"d\": 2.0"), containing: "'d'")
+        rejects(json.replacingOccurrences(of: "\"d\": 2", with: "\"d\": true"), containing: "'d'")
+        rejects(json.replacingOccurrences(of: "\"d\": 2", with: "\"d\": NaN"), containing: "invalid JSON")
+        rejects(json.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 01"), containing: "invalid JSON")
+        rejects("{\"a\": " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}", containing: "nesting")
+        rejects(String(repeating: "[", count: 100_000), containing: "nesting")
+        rejects("{\"format\": \"flowproof-certificate\"} x", containing: "after the top-level value")
+        rejects("{\"a\": \"\u{1}\"}", containing: "control character")
+        rejects("{\"a\": \"\\ud800\"}", containing: "surrogate")
+        #expect(try StrictJSON.parse(Data("{\"a\": [1, -0.5e3, \"\\u00e9\\ud83d\\ude00\", true, null]}".utf8))
+                == .object([("a", .array([.number(text: "1", isInteger: true), .number(text: "-0.5e3", isInteger: false),
+                                          .string("é😀"), .bool(true), .null]))]))
+        // Invalid UTF-8 inside a string.
+        var bytes = Data("{\"a\": \"".utf8); bytes.append(0xFF); bytes.append(contentsOf: Data("\"}".utf8))
+        #expect(!CertificateVerifier.verify(data: bytes).isAccepted)
+    }
+
+    /// A principal-minor witness costs C(d, j) determinants: over the budget
+    /// it is refused before any is computed (d = 30, j = 15 took 7.5 GB).
+    @Test func principalMinorWitnessesHaveAWorkBudget() {
+        #expect(LowerBounds.minorCount(13, 4) == 715)
+        #expect(LowerBounds.minorCount(4096, 1) == 4096)
+        #expect(LowerBounds.minorCount(4097, 1) == LowerBounds.maximumMinorCount + 1)
+        #expect(LowerBounds.minorCount(62, 31) == LowerBounds.maximumMinorCount + 1)
+        #expect(LowerBounds.minorCount(Int.max, 2) == LowerBounds.maximumMinorCount + 1)
+        for witness in [NotInK2Witness.principalMinors(j: 15, sign: .plus), .principalMinorsMonomial(j: 15, zero: .t11)] {
+            let c = Certificate(regime: .positive, matrix: .identity(60), claim: .notInK2(witness))
+            let start = Date()
+            rejects(c.jsonText, containing: "work budget")
+            #expect(Date().timeIntervalSince(start) < 5)
+        }
     }
 
     @Test func depthClaimsCheckTheirProofs() throws {
@@ -136,16 +195,16 @@ import ExactLinearAlgebra
 
     @Test func acceptedInBothRegimes() {
         for regime in Regime.allCases {
-            let c = Certificate(regime: regime, matrix: t, claim: .notInK2(.principalMinorsMonomial(j: 1, zero: "T11")))
+            let c = Certificate(regime: regime, matrix: t, claim: .notInK2(.principalMinorsMonomial(j: 1, zero: .t11)))
             #expect(CertificateVerifier.verify(json: c.jsonText).isAccepted)
-            #expect(LowerBounds.witness(for: t, regime: regime) == .principalMinorsMonomial(j: 1, zero: "T11"))
+            #expect(LowerBounds.witness(for: t, regime: regime) == .principalMinorsMonomial(j: 1, zero: .t11))
         }
     }
 
     @Test func wrongSideIsRejected() {
-        let c = Certificate(regime: .signed, matrix: t, claim: .notInK2(.principalMinorsMonomial(j: 1, zero: "V")))
+        let c = Certificate(regime: .signed, matrix: t, claim: .notInK2(.principalMinorsMonomial(j: 1, zero: .v)))
         #expect(!CertificateVerifier.verify(json: c.jsonText).isAccepted)
-        let identity = Certificate(regime: .signed, matrix: .identity(4), claim: .notInK2(.principalMinorsMonomial(j: 1, zero: "T11")))
+        let identity = Certificate(regime: .signed, matrix: .identity(4), claim: .notInK2(.principalMinorsMonomial(j: 1, zero: .t11)))
         #expect(!CertificateVerifier.verify(json: identity.jsonText).isAccepted)
     }
 }

@@ -59,7 +59,7 @@ import ExactLinearAlgebra
                 let swap = try DepthAnalyzer(numeric: false).analyze(Fixtures.swap(d), regime: .positive)
                 #expect(swap.proven && swap.lowerBound == 3)
                 let twoI = try DepthAnalyzer(numeric: false).analyze(Fixtures.twoIdentity(d), regime: .positive)
-                #expect(twoI.witness == .principalMinors(j: 1, sign: "+"))
+                #expect(twoI.witness == .principalMinors(j: 1, sign: .plus))
             }
         }
     }
