@@ -1,11 +1,15 @@
 """End-to-end tests of `flowproof search-k2`, `depth` and `plot`."""
 import filecmp
+import glob
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from test_cli import run  # noqa: E402
+from test_cli import flowproof_binary, run  # noqa: E402
 
 
 def certificates(directory):
@@ -36,6 +40,73 @@ def test_shards_merge_to_the_whole_enumeration(tmp_path):
     for key in ("candidates", "provenDepth1", "provenDepth2", "provenDepth3", "undecided"):
         assert a[key] == b[key], key
     assert certificates(tmp_path / "whole") == certificates(tmp_path / "all")
+
+
+def records(directory):
+    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(directory, "*.stats")))]
+
+
+def test_merge_refuses_repeated_missing_and_mixed_shards(tmp_path):
+    for i in range(3):
+        assert run("search-k2", "--d", "2", "--family", "permutations", "--shard", f"{i}/3",
+                   "--out", tmp_path / f"p{i}", "--quiet").returncode == 0
+    # --merge p0 p0 p1 double-counted (540 candidates of 360) before.
+    twice = run("search-k2", "--merge", tmp_path / "p0", tmp_path / "p0", tmp_path / "p1", "--out", tmp_path / "m1")
+    assert twice.returncode == 2 and "given twice" in twice.stderr
+    missing = run("search-k2", "--merge", tmp_path / "p0", tmp_path / "p1", "--out", tmp_path / "m2")
+    assert missing.returncode == 2 and "shard 2/3" in missing.stderr and "missing" in missing.stderr
+    # The same shard under another directory name is caught by its record.
+    import shutil
+    shutil.copytree(tmp_path / "p1", tmp_path / "copy")
+    copied = run("search-k2", "--merge", tmp_path / "p0", tmp_path / "p1", tmp_path / "copy", tmp_path / "p2",
+                 "--out", tmp_path / "m3")
+    assert copied.returncode == 2 and "more than once" in copied.stderr
+    ignored = run("search-k2", "--merge", tmp_path / "p0", "--d", "3", "--out", tmp_path / "m4")
+    assert ignored.returncode == 64 and "--merge takes its parameters" in ignored.stderr
+    run("search-k2", "--d", "2", "--family", "permutations", "--regime", "signed", "--shard", "0/2",
+        "--out", tmp_path / "q0", "--quiet")
+    mixed = run("search-k2", "--merge", tmp_path / "p0", tmp_path / "p1", tmp_path / "p2", tmp_path / "q0",
+                "--out", tmp_path / "m5")
+    assert mixed.returncode == 2 and "shard 1/2" in mixed.stderr
+
+
+def test_records_carry_parameters_and_a_second_writer_is_refused(tmp_path):
+    out = tmp_path / "ce"
+    first = subprocess.Popen([flowproof_binary(), "search-k2", "--d", "4", "--family", "random", "--count", "1000",
+                              "--max-candidates", "100000", "--out", out, "--quiet"])
+    try:
+        for _ in range(100):   # the record with complete: false comes first
+            if records(out):
+                break
+            time.sleep(0.05)
+        (record,) = records(out)
+        assert record["complete"] is False and record["d"] == 4 and record["family"] == "random"
+        assert record["shardIndex"] == 0 and record["shardCount"] == 1 and record["seed"] == "0"
+        second = run("search-k2", "--d", "3", "--out", out)
+        assert second.returncode == 2 and "another search-k2 run" in second.stderr
+        first.send_signal(signal.SIGKILL)   # an interrupted run stays recognisable
+        first.wait()
+        assert records(out)[0]["complete"] is False and certificates(out) == []
+        refused = run("search-k2", "--merge", out, "--out", tmp_path / "m")
+        assert refused.returncode == 2 and "did not finish" in refused.stderr
+    finally:
+        first.kill()
+    # After the kill the lock is free; sequential runs with other parameters keep their own records.
+    assert run("search-k2", "--d", "2", "--count", "2", "--seed", "3", "--out", out, "--quiet").returncode == 0
+    assert run("search-k2", "--d", "3", "--count", "2", "--seed", "3", "--out", out, "--quiet").returncode == 0
+    done = [r for r in records(out) if r["complete"]]
+    assert sorted(r["d"] for r in done) == [2, 3]
+    assert sorted(f for r in done for f in r["files"]) == certificates(out)
+
+
+def test_huge_count_does_not_overflow(tmp_path):
+    # 1000 × count (the default --max-candidates) trapped at once; now it saturates and runs.
+    child = subprocess.Popen([flowproof_binary(), "search-k2", "--d", "2", "--count", "9300000000000000",
+                              "--out", tmp_path, "--quiet"], stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    assert child.poll() is None, child.stderr.read()
+    child.kill()
+    child.wait()
 
 
 def test_bad_shard_and_missing_d_are_usage_errors():

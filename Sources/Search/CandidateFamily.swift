@@ -40,7 +40,8 @@ struct CandidateSampler {
         case .integer:
             return Self.positiveDeterminant { RationalMatrix(rows: n, columns: n) { _, _ in Rational(rng.int(in: -3...3)) } }
         case .structured:
-            return disguise(rng.next() % 2 == 0 || regime == .signed ? zeroCorner() : minorPattern())
+            // At d = 1 no principal-minor pattern exists (T11 > 0 forces det T < 0).
+            return disguise(rng.next() % 2 == 0 || regime == .signed || d == 1 ? zeroCorner() : minorPattern())
         case .permutations:
             preconditionFailure("permutations are enumerated, not sampled")
         }

@@ -43,13 +43,25 @@ public struct CounterexampleSearch: Sendable {
         return (total - shardIndex + shardCount - 1) / shardCount
     }
 
+    /// The run's record before it starts: parameters, shard, `complete: false`.
+    public func record(count: Int, maxCandidates: Int) -> SearchStatistics {
+        var stats = SearchStatistics(d: d, regime: regime, family: family)
+        stats.seed = seed
+        stats.count = family.isEnumerated ? 0 : count
+        stats.maxCandidates = family.isEnumerated ? 0 : maxCandidates
+        stats.numeric = numeric
+        stats.shardIndex = shardIndex
+        stats.shardCount = shardCount
+        return stats
+    }
+
     /// Runs until `count` counterexamples are certified or `maxCandidates`
     /// candidates are decided (sampled families), or through the whole
     /// shard (enumerated families, where `count` is ignored).
     public func run(count: Int, maxCandidates: Int,
                     progress: (SearchStatistics) -> Void) throws(CertificateError) -> (SearchStatistics, [Counterexample]) {
         let start = Date()
-        var stats = SearchStatistics(d: d, regime: regime, family: family)
+        var stats = record(count: count, maxCandidates: maxCandidates)
         var found: [Counterexample] = []
         var seen = Set<String>()
         let analyzer = DepthAnalyzer(seed: seed, numeric: numeric)
@@ -93,6 +105,8 @@ public struct CounterexampleSearch: Sendable {
         }
         stats.seconds = Date().timeIntervalSince(start)
         stats.counterexamplesWritten = found.count
+        stats.files = found.map(\.fileName).sorted()
+        stats.complete = true
         return (stats, found)
     }
 

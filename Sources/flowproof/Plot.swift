@@ -8,8 +8,8 @@ struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw search statistics or float conditioning as an SVG figure.",
         discussion: """
-        Reads the search-k2.stats files in the given directories (one search-k2 run per \
-        directory, typically one per d) and plots the share of candidates with proven depth \
+        Reads the search-k2 records (.stats) in the given directories (one point per search, \
+        typically one directory per d) and plots the share of candidates with proven depth \
         1, 2 and 3, in K_2 numerically, and undecided, against d.
 
         With --conditioning FILE (JSON lines, each the output of `decompose --arith float \
@@ -51,20 +51,20 @@ struct Plot: ParsableCommand {
         var stats: [SearchStatistics] = []
         for directory in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".stats") } ?? []
-            guard !files.isEmpty else { throw fail("\(directory): no search-k2.stats file", ExitStatus.badInput) }
+            guard !files.isEmpty else { throw fail("\(directory): no search-k2 record (.stats file)", ExitStatus.badInput) }
             var parts: [SearchStatistics] = []
             for name in files.sorted() {
                 let path = (directory as NSString).appendingPathComponent(name)
                 guard let s = SearchStatistics(contentsOf: path) else {
-                    throw fail("\(path): not a search-k2 stats file", ExitStatus.badInput)
+                    throw fail("\(path): not a search-k2 record (written by an older flowproof, or damaged)", ExitStatus.badInput)
                 }
                 parts.append(s)
             }
-            guard let merged = SearchStatistics.merged(parts), merged.candidates > 0 else {
-                throw fail("\(directory): stats of different searches, or no candidates", ExitStatus.badInput)
+            do { stats += try SearchStatistics.merged(parts).filter { $0.candidates > 0 } } catch {
+                throw fail("\(directory): \(error.description)", ExitStatus.badInput)
             }
-            stats.append(merged)
         }
+        guard !stats.isEmpty else { throw fail("no candidates in the given runs", ExitStatus.badInput) }
         stats.sort { $0.d < $1.d }
         let colors: [DepthAnalysis.Outcome: String] = [
             .depth1: "#1b9e77", .depth2: "#7570b3", .depth3: "#d95f02", .numericK2: "#66a61e", .undecided: "#999999",

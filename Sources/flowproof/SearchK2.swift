@@ -13,7 +13,11 @@ struct SearchK2: ParsableCommand {
         discussion: """
         Each counterexample is written to DIR as a `depth` certificate with depth 3 (a \
         lower-bound witness plus an exact depth-3 factorization), named after the matrix, after \
-        the certificate verifier has accepted it. DIR/search-k2.stats (JSON) records the statistics.
+        the certificate verifier has accepted it. The run's record, \
+        DIR/search-k2-<regime>-d<d>-<family>-seed<seed>[-shard<I>of<N>].stats (JSON), holds its \
+        parameters, shard, counts and certificate names; it is written with "complete": false before \
+        the search starts, so an interrupted run is recognisable. A second run writing to the same DIR \
+        at the same time is refused.
 
         Families: structured (default; theory §4 constructions disguised by unipotent and \
         positive diagonal factors, which keep the minimal depth), random (Gaussian entries on a \
@@ -21,7 +25,8 @@ struct SearchK2: ParsableCommand {
         classified once; --count is ignored).
 
         --shard I/N splits the candidates deterministically so N machines (a Slurm array, GNU \
-        parallel) cover them without overlap; --merge DIR... combines their outputs.
+        parallel) cover them without overlap; --merge DIR... combines their outputs, after checking \
+        that every shard of each search is present exactly once and finished.
 
         Examples:
           flowproof search-k2 --d 4 --seed 7 --out ce-positive
@@ -34,20 +39,20 @@ struct SearchK2: ParsableCommand {
     @Option(name: .customLong("d"), help: "Block size d (matrices are 2d×2d).")
     var d: Int?
 
-    @Option(help: "Diagonal regime: positive or signed.")
-    var regime: Regime = .positive
+    @Option(help: "Diagonal regime: positive (default) or signed.")
+    var regime: Regime?
 
-    @Option(help: "Candidate family: structured, random, integer or permutations.")
-    var family: CandidateFamily = .structured
+    @Option(help: "Candidate family: structured (default), random, integer or permutations.")
+    var family: CandidateFamily?
 
-    @Option(help: "Counterexamples to find (sampled families).")
-    var count = 10
+    @Option(help: "Counterexamples to find (sampled families; default 10).")
+    var count: Int?
 
     @Option(help: "Stop after deciding this many candidates (sampled families; default 1000 × count).")
     var maxCandidates: Int?
 
-    @Option(help: "Seed; the same seed gives the same certificates.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed; the same seed gives the same certificates (default 0).")
+    var seed: UInt64?
 
     @Option(help: "Output directory for certificates and search-k2.stats.")
     var out = "counterexamples"
@@ -71,12 +76,19 @@ struct SearchK2: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if merge.isEmpty {
-            guard let d else { throw ValidationError("give --d N (or --merge DIR...)") }
-            guard (1...64).contains(d) else { throw ValidationError("--d must be between 1 and 64") }
-            if family == .permutations && d > 6 { throw ValidationError("--family permutations enumerates (2d)! matrices; d <= 6") }
+        guard merge.isEmpty else {
+            let searchOptions = [d != nil, regime != nil, family != nil, count != nil, seed != nil, maxCandidates != nil,
+                                 shard != nil, noNumeric]
+            if searchOptions.contains(true) {
+                throw ValidationError("--merge takes its parameters from the runs' records: drop --d, --regime, --family, --count, --seed, --max-candidates, --shard and --no-numeric")
+            }
+            return
         }
-        guard count >= 1 else { throw ValidationError("--count must be positive") }
+        guard let d else { throw ValidationError("give --d N (or --merge DIR...)") }
+        guard (1...64).contains(d) else { throw ValidationError("--d must be between 1 and 64") }
+        if family == .permutations && d > 6 { throw ValidationError("--family permutations enumerates (2d)! matrices; d <= 6") }
+        guard (count ?? 1) >= 1 else { throw ValidationError("--count must be positive") }
+        guard (maxCandidates ?? 1) >= 1 else { throw ValidationError("--max-candidates must be positive") }
         _ = try shardSpec()
     }
 
@@ -92,12 +104,24 @@ struct SearchK2: ParsableCommand {
     func run() throws {
         if !merge.isEmpty { return try runMerge() }
         let (shardIndex, shardCount) = try shardSpec()
-        let search = CounterexampleSearch(d: d!, regime: regime, family: family, seed: seed,
+        let count = self.count ?? 10
+        // Saturating: 1000 × a huge --count must not trap.
+        let (product, overflow) = count.multipliedReportingOverflow(by: 1000)
+        let maxCandidates = self.maxCandidates ?? (overflow ? Int.max : product)
+        let search = CounterexampleSearch(d: d!, regime: regime ?? .positive, family: family ?? .structured, seed: seed ?? 0,
                                           shardIndex: shardIndex, shardCount: shardCount, numeric: !noNumeric)
+        let lock: DirectoryLock
+        do {
+            lock = try DirectoryLock(directory: out)
+            let started = search.record(count: count, maxCandidates: maxCandidates)
+            try AtomicFile.write(started.fileText, to: path(of: started.fileName))
+        } catch {
+            throw fail(String(describing: error), ExitStatus.badInput)
+        }
         let progress = ProgressLine(total: search.enumeratedCount ?? 0, enabled: !json && !quiet && standardErrorIsTerminal)
         let result: (SearchStatistics, [Counterexample])
         do {
-            result = try search.run(count: count, maxCandidates: maxCandidates ?? 1000 * count) { s in
+            result = try search.run(count: count, maxCandidates: maxCandidates) { s in
                 progress.update(s.candidates, note: "depth 3: \(s[.depth3])")
             }
         } catch {
@@ -106,49 +130,65 @@ struct SearchK2: ParsableCommand {
         progress.clear()
         let (statistics, found) = result
         do {
-            for c in found { try c.certificate.write(to: (out as NSString).appendingPathComponent(c.fileName)) }
-            let statsName = shardCount == 1 ? "search-k2.stats" : "search-k2-shard\(shardIndex)of\(shardCount).stats"
-            try AtomicFile.write(statistics.fileText, to: (out as NSString).appendingPathComponent(statsName))
+            for c in found { try c.certificate.write(to: path(of: c.fileName)) }
+            try AtomicFile.write(statistics.fileText, to: path(of: statistics.fileName))
         } catch {
             throw fail(error.message, ExitStatus.badInput)
         }
+        withExtendedLifetime(lock) {}
         report(statistics, files: found.map(\.fileName))
     }
 
+    private func path(of name: String) -> String { (out as NSString).appendingPathComponent(name) }
+
     private func runMerge() throws {
         var parts: [SearchStatistics] = []
-        var files: [String] = []
+        var seen = Set<String>()
         for directory in merge {
+            let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().standardizedFileURL.path
+            guard seen.insert(resolved).inserted else { throw fail("\(directory): given twice to --merge", ExitStatus.badInput) }
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
                 throw fail("\(directory): not a readable directory", ExitStatus.badInput)
             }
-            for name in names.sorted() where name.hasSuffix(".json") || name.hasSuffix(".stats") {
+            for name in names.sorted() where name.hasSuffix(".stats") {
                 let path = (directory as NSString).appendingPathComponent(name)
-                if name.hasSuffix(".stats") {
-                    guard let s = SearchStatistics(contentsOf: path) else {
-                        throw fail("\(path): not a search-k2 stats file", ExitStatus.badInput)
-                    }
-                    parts.append(s)
-                    continue
+                guard var s = SearchStatistics(contentsOf: path) else {
+                    throw fail("\(path): not a search-k2 record (written by an older flowproof, or damaged)", ExitStatus.badInput)
                 }
-                guard case .accepted = CertificateVerifier.verify(path: path) else {
-                    throw fail("\(path): certificate does not verify; not merged", ExitStatus.rejected)
-                }
-                let text = String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self)
-                do { try AtomicFile.write(text, to: (out as NSString).appendingPathComponent(name)) } catch {
-                    throw fail(error.message, ExitStatus.badInput)
-                }
-                if !files.contains(name) { files.append(name) }
+                // Certificates are read from where their record lives.
+                s.files = s.files.map { (directory as NSString).appendingPathComponent($0) }
+                parts.append(s)
             }
         }
-        guard var total = SearchStatistics.merged(parts) else {
-            throw fail("the directories hold no stats, or stats of different searches (d, regime, family)", ExitStatus.badInput)
+        let totals: [SearchStatistics]
+        do { totals = try SearchStatistics.merged(parts) } catch {
+            throw fail(error.description, ExitStatus.badInput)
         }
-        total.counterexamplesWritten = files.count
-        do { try AtomicFile.write(total.fileText, to: (out as NSString).appendingPathComponent("search-k2.stats")) } catch {
-            throw fail(error.message, ExitStatus.badInput)
+        guard !totals.isEmpty else { throw fail("the directories hold no search-k2 records", ExitStatus.badInput) }
+        let lock: DirectoryLock
+        do { lock = try DirectoryLock(directory: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+        var written: [SearchStatistics] = []
+        for var total in totals {
+            var names: [String] = []
+            for source in total.files {
+                guard case .accepted = CertificateVerifier.verify(path: source) else {
+                    throw fail("\(source): missing or does not verify; not merged", ExitStatus.rejected)
+                }
+                let name = (source as NSString).lastPathComponent
+                do { try AtomicFile.write(data: FileManager.default.contents(atPath: source) ?? Data(), to: path(of: name)) } catch {
+                    throw fail(error.message, ExitStatus.badInput)
+                }
+                names.append(name)
+            }
+            total.files = Array(Set(names)).sorted()
+            total.counterexamplesWritten = total.files.count
+            do { try AtomicFile.write(total.fileText, to: path(of: total.fileName)) } catch {
+                throw fail(error.message, ExitStatus.badInput)
+            }
+            written.append(total)
         }
-        report(total, files: files.sorted())
+        withExtendedLifetime(lock) {}
+        for total in written { report(total, files: total.files) }
     }
 
     private func report(_ s: SearchStatistics, files: [String]) {
@@ -164,8 +204,8 @@ struct SearchK2: ParsableCommand {
             return
         }
         print("\(files.count) certified counterexample\(files.count == 1 ? "" : "s") (depth 3, regime \(s.regime.rawValue), d = \(s.d)) in \(out)/")
-        if !s.family.isEnumerated && files.count < count && merge.isEmpty {
-            print("fewer than --count \(count): stopped after \(s.candidates) candidates (raise --max-candidates)")
+        if !s.family.isEnumerated && files.count < s.count && merge.isEmpty {
+            print("fewer than --count \(s.count): stopped after \(s.candidates) candidates (raise --max-candidates)")
         }
         if stats { print(s.table) }
     }

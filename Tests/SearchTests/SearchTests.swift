@@ -38,10 +38,31 @@ import ExactLinearAlgebra
             parts.append(s)
             names += f.map(\.fileName)
         }
-        let merged = SearchStatistics.merged(parts)!
+        let merged = try #require(try SearchStatistics.merged(parts).first)
         #expect(merged.candidates == whole.0.candidates)
         #expect(merged[.depth3] == whole.0[.depth3])
+        #expect(merged.files == whole.0.files)
+        #expect(merged.fileName == whole.0.fileName)
         #expect(Set(names) == Set(whole.1.map(\.fileName)))
+        // A repeated shard, a missing one, an unfinished run and counts past Int.max are refused.
+        #expect(throws: SearchStatistics.MergeError.self) { try SearchStatistics.merged([parts[0], parts[0], parts[1], parts[2]]) }
+        #expect(throws: SearchStatistics.MergeError.self) { try SearchStatistics.merged([parts[0], parts[2]]) }
+        var unfinished = parts[1]
+        unfinished.complete = false
+        #expect(throws: SearchStatistics.MergeError.self) { try SearchStatistics.merged([parts[0], unfinished, parts[2]]) }
+        var huge = parts[1]
+        huge.candidates = Int.max
+        #expect(throws: SearchStatistics.MergeError.self) { try SearchStatistics.merged([parts[0], huge, parts[2]]) }
+        // Records round-trip through their file text.
+        for p in parts { #expect(SearchStatistics(fileText: p.fileText)?.fileText == p.fileText) }
+    }
+
+    /// d = 1 has no principal-minor pattern: the structured family used to loop forever.
+    @Test func structuredFamilyTerminatesAtDOne() throws {
+        let (stats, _) = try CounterexampleSearch(d: 1, regime: .positive, family: .structured, seed: 0, numeric: false)
+            .run(count: 1, maxCandidates: 50) { _ in }
+        #expect(stats.candidates == 50)
+        #expect(stats.complete)
     }
 
     @Test func permutationEnumerationIsABijection() {
