@@ -132,3 +132,16 @@ def test_plot_writes_svg(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["points"] == 2
     assert figure.read_text().startswith("<svg")
+
+
+def test_depth_beyond_the_old_binomial_overflow(tmp_path):
+    # C(d, j) overflowed Int (SIGILL) for d >= 62; [I 2I; I I] at d = 62 has an order-1 witness.
+    d = 62
+    rows = [[0] * (2 * d) for _ in range(2 * d)]
+    for i in range(d):
+        rows[i][i], rows[i][d + i], rows[d + i][i], rows[d + i][d + i] = 1, 2, 1, 1
+    source = tmp_path / "two-identity-d62.txt"
+    source.write_text("\n".join(" ".join(map(str, r)) for r in rows) + "\n")
+    result = run("depth", source, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["proven"] is True
