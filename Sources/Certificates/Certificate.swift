@@ -21,7 +21,7 @@ public enum Claim: Equatable, Sendable {
 }
 
 /// A flowproof certificate, version 1: a claim about `matrix` that a short
-/// independent program can check (see `shared/docs/certificate-format.md`).
+/// independent program can check (see `docs/certificate-format.md`).
 ///
 /// ```swift
 /// let f = try ExactDecomposer().decompose(t, regime: .positive)

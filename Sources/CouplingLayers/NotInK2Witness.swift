@@ -1,6 +1,6 @@
 import ExactLinearAlgebra
 
-/// A lower-bound witness for `T ∉ K_2(regime)` (certificate-format.md).
+/// A lower-bound witness for `T ∉ K_2(regime)` (docs/certificate-format.md §6).
 public enum NotInK2Witness: Equatable, Sendable {
     /// Every `j×j` principal minor of one of `T11`, `V = (T⁻¹)22` is `>= 0`
     /// (one `> 0`) and every one of the other is `<= 0`; `sign` `.plus` puts
@@ -9,7 +9,7 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// Every `j×j` principal minor of the `zero` block is 0 and
     /// exactly one of the other matrix is nonzero: coefficient `j` of
     /// theory §4's identity reads `0 = c·Π(scalings)`, impossible for any
-    /// nonzero diagonal. A flowproof extension of version 1 (proofs/README.md).
+    /// nonzero diagonal. Specified in docs/certificate-format.md §6.2.
     case principalMinorsMonomial(j: Int, zero: MinorBlock)
     /// `T11 = 0` and `yᵀM = e_k`: every `Γ` making `T12ΓT21` diagonal has `Γ_k = 0`.
     case t11ZeroSigned(k: Int, y: [Rational])

@@ -1,7 +1,7 @@
 import CouplingLayers
 import ExactLinearAlgebra
 
-/// Named matrices from DEVELOPERS.md and theory.md, and seeded random ones.
+/// Named matrices from docs/theory.md, and seeded random ones.
 enum Fixtures {
     static func swap(_ d: Int) -> RationalMatrix {
         .blocks(.zero(d, d), .identity(d), .identity(d), .zero(d, d))
