@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
         .target(name: "FloatLinearAlgebra", dependencies: ["CLAPACKE"], exclude: ["README.md"]),
-        .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"]),
+        .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"], exclude: ["README.md"]),
         .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Certificates", dependencies: ["ExactLinearAlgebra", "CouplingLayers"], exclude: ["README.md"]),
         .target(name: "LayerExport", dependencies: [
