@@ -43,6 +43,7 @@ public enum MatrixTextFormat {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MatrixInputError(source: path, line: nil, column: nil, message: "cannot read file")
         }
+        if data.starts(with: NumPyFormat.magic) { return try NumPyFormat.parse(data, source: path) }
         guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
             throw MatrixInputError(source: path, line: nil, column: nil, message: "binary or non-UTF-8 file, expected a text matrix")
         }
@@ -110,6 +111,9 @@ public enum MatrixTextFormat {
         return RationalMatrix(rows)
     }
 
+    /// The largest number of rows or columns a Matrix Market or `.npy` header may declare.
+    public static let maximumDimension = 1 << 14
+
     static func parseMatrixMarket(_ lines: [Substring], source: String) throws(MatrixInputError) -> RationalMatrix {
         func fail(_ line: Int?, _ message: String) -> MatrixInputError {
             MatrixInputError(source: source, line: line, column: nil, message: message)
@@ -133,7 +137,7 @@ public enum MatrixTextFormat {
             throw fail(sizeIndex + 1, "bad Matrix Market size line (expected \(expectedSize) non-negative integers)")
         }
         let rows = size[0]!, columns = size[1]!
-        guard rows > 0, columns > 0, rows <= 1 << 14, columns <= 1 << 14 else {
+        guard rows > 0, columns > 0, rows <= maximumDimension, columns <= maximumDimension else {
             throw fail(sizeIndex + 1, "matrix size \(rows)×\(columns) out of range")
         }
         var matrix = RationalMatrix.zero(rows, columns)

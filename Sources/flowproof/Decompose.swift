@@ -19,7 +19,8 @@ struct Decompose: ParsableCommand {
         Input: one row per line, entries separated by spaces, tabs or commas; integers, p/q, \
         decimals (-0.125) and scientific numbers (3e-2) are read exactly; '#' starts a comment. \
         Matrix Market files (%%MatrixMarket matrix array|coordinate real|integer general) are \
-        detected by their header.
+        detected by their header, NumPy .npy files (2-D float, integer or bool arrays, read \
+        exactly) by their magic bytes.
 
         The result is multiplied back exactly before anything is printed or written.
 

@@ -24,7 +24,7 @@ func fail(_ message: String, _ status: ExitCode) -> ExitCode {
 
 /// The matrix file and the choices every matrix command takes.
 struct MatrixOptions: ParsableArguments {
-    @Argument(help: "Matrix file (plain text or Matrix Market).")
+    @Argument(help: "Matrix file (plain text, Matrix Market or NumPy .npy).")
     var file: String
 
     @Option(help: "Diagonal regime: positive (B, C > 0, as in real flows) or signed (B, C != 0).")
