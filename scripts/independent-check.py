@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Independent checker for flowproof certificates, format version 1.
 
-Written only from docs/certificate-format.md and docs/theory.md; exact
-rational arithmetic (fractions.Fraction), standard library only.
+Written only from docs/certificate-format.md, which specifies the format
+completely (docs/theory.md explains the mathematics); exact rational
+arithmetic (fractions.Fraction), standard library only.
 
     python3 scripts/independent-check.py PATH...
 
@@ -27,47 +28,66 @@ class Bad(Exception):
     """The certificate is rejected; the message is the reason."""
 
 
-RATIONAL = re.compile(r"-?(0|[1-9][0-9]*)(/[1-9][0-9]*)?")
-HEXFLOAT = re.compile(r"(-?)0[xX]([0-9a-fA-F]+)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)")
+MAX_FILE_BYTES = 1 << 30      # larger files are rejected unread
+MAX_NESTING = 32              # JSON containers nested deeper are rejected before parsing
+MAX_D = 8192
+MINOR_BUDGET = 4096           # most j x j principal minors a witness may ask for, C(d, j)
+RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
+# At most 40 mantissa digits and 5 exponent digits: enough for any binary64
+# value as %a writes it, and it bounds the work before the value is known.
+HEXFLOAT = re.compile(r"(-?)0[xX]([0-9a-fA-F]+)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]{1,5})")
+MAX_HEX_DIGITS = 40
+# The canonical string of a binary64 value is at most 342 characters
+# ("-" + 16-digit odd numerator + "/" + 2^1074); longer ones are rejected unread.
+MAX_BINARY64_RATIONAL = 342
 
 
 # ---------------------------------------------------------------- parsing
 
 def rational(s, where):
     """A canonical rational string -> Fraction (lowest terms, no /1, no -0)."""
-    if not isinstance(s, str) or not RATIONAL.fullmatch(s):
-        raise Bad(f"{where}: not a rational number string: {s!r}")
-    v = Fraction(s)
-    if s.startswith("-0") or ("/" in s and str(v) != s):
-        raise Bad(f"{where}: non-canonical rational {s!r} (canonical: {str(v)!r})")
-    return v
-
-
-def hexfloat(s, where):
-    """A C99 %a string -> its exact value, which must be a binary64 value."""
-    m = HEXFLOAT.fullmatch(s)
+    m = RATIONAL.fullmatch(s) if isinstance(s, str) else None
     if not m:
-        raise Bad(f"{where}: not a rational or hex-float string: {s!r}")
-    sign, ip, fp, ex = m.group(1), m.group(2), m.group(3) or "", int(m.group(4))
-    if abs(ex) > 5000 or len(ip) + len(fp) > 300:
-        raise Bad(f"{where}: {s!r} is not a binary64 value (out of range)")
-    v = Fraction(int(ip + fp, 16)) * Fraction(2) ** (ex - 4 * len(fp))
-    return -v if sign else v
+        raise Bad(f"{where}: not a rational number string: {_short(s)}")
+    num, den = int(m[2]), int(m[3] or 1)
+    if (m[1] and num == 0) or m[3] == "1" or math.gcd(num, den) != 1:
+        raise Bad(f"{where}: non-canonical rational {_short(s)} (lowest terms, no /1, no -0)")
+    return Fraction(-num if m[1] else num, den)
 
 
-def layer_number(s, where, binary64):
-    if binary64 and isinstance(s, str) and not RATIONAL.fullmatch(s):
-        v = hexfloat(s, where)
+def _short(x):
+    """repr(x), cut short: messages must stay one line even for huge fields."""
+    r = repr(x)
+    return r if len(r) <= 60 else f"{r[:40]}... ({len(r)} characters)"
+
+
+def binary64_number(s, where):
+    """A layer entry of a binary64 certificate: a canonical rational or a
+    C99 %a hex float, whose exact value must be a finite binary64 value."""
+    if not isinstance(s, str):
+        raise Bad(f"{where}: not a rational or hex-float string: {_short(s)}")
+    m = HEXFLOAT.fullmatch(s)
+    if m and len(m[2]) + len(m[3] or "") <= MAX_HEX_DIGITS:
+        v = Fraction(int(m[1] + m[2] + (m[3] or ""), 16))
+        exp = int(m[4]) - 4 * len(m[3] or "")
+    elif m or "x" in s or "X" in s:
+        raise Bad(f"{where}: {_short(s)} is not a hex float with at most {MAX_HEX_DIGITS} "
+                  "digits and a 5-digit exponent")
+    elif len(s) > MAX_BINARY64_RATIONAL:
+        raise Bad(f"{where}: {_short(s)} is not exactly a binary64 value")
     else:
-        v = rational(s, where)
-    if binary64:
-        try:
-            ok = math.isfinite(float(v)) and Fraction(float(v)) == v
-        except OverflowError:
-            ok = False
-        if not ok:
-            raise Bad(f"{where}: {s!r} is not exactly a binary64 value")
-    return v
+        v, exp = rational(s, where), 0
+    if not v:
+        return v
+    # v * 2^exp is a binary64 value iff it is n * 2^e with n odd, n < 2^53,
+    # e >= -1074 and magnitude below 2^1024; decided on the integers, so a
+    # huge exponent like 0x1p+99999 is never expanded.
+    n, q = abs(v.numerator), v.denominator
+    tz = (n & -n).bit_length() - 1
+    n, e = n >> tz, exp + tz - (q.bit_length() - 1)
+    if q & (q - 1) or n >= 1 << 53 or e < -1074 or n.bit_length() + e > 1024:
+        raise Bad(f"{where}: {_short(s)} is not exactly a binary64 value")
+    return v * Fraction(2) ** exp
 
 
 def approx(x):
@@ -77,14 +97,22 @@ def approx(x):
         return "huge"
 
 
-def integer(x, where, lo=None):
-    """Integer metadata (d, j, k, depth, version): JSON integer or canonical integer string."""
-    if isinstance(x, str) and re.fullmatch(r"-?(0|[1-9][0-9]*)", x) and x != "-0":
-        x = int(x)
+class LongInteger(str):
+    """A JSON integer of more than 20 digits, kept as its text: no integer
+    field can hold one, and int() of a huge digit string is quadratic."""
+
+
+def integer(x, where, lo=None, hi=None):
+    """Integer metadata (version, d, depth, witness j and k): a JSON integer,
+    not a string, boolean or number with a fraction or exponent."""
+    if isinstance(x, LongInteger):
+        raise Bad(f"{where}: integer {_short(x)} out of range")
     if type(x) is not int:
-        raise Bad(f"{where}: expected an integer, got {x!r}")
+        raise Bad(f"{where}: expected a JSON integer, got {_short(x)}")
     if lo is not None and x < lo:
         raise Bad(f"{where}: {x} < {lo}")
+    if hi is not None and x > hi:
+        raise Bad(f"{where}: {x} > {hi}")
     return x
 
 
@@ -187,7 +215,7 @@ def check_layers(cert, d, regime, binary64, want_pairs=None):
         raise Bad("layers: expected a non-empty list")
     if want_pairs is not None and len(layers) != want_pairs:
         raise Bad(f"layers: depth {want_pairs} needs exactly {want_pairs} pairs, got {len(layers)}")
-    num = lambda s, w: layer_number(s, w, binary64)
+    num = binary64_number if binary64 else rational
     n = 2 * d
     P = identity(n)
     # Binary64 values are dyadic: their product is taken on integer matrices
@@ -245,11 +273,22 @@ def check_factorization(cert, T, d, regime):
     raise Bad(f"arithmetic: expected 'exact' or 'binary64', got {arith!r}")
 
 
+def minor_count(d, j):
+    """C(d, j), saturated at MINOR_BUDGET + 1: the partial products
+    C(d, 1), C(d, 2), ... grow up to the middle, so stop once one passes."""
+    c = 1
+    for i in range(min(j, d - j)):
+        c = c * (d - i) // (i + 1)
+        if c > MINOR_BUDGET:
+            return MINOR_BUDGET + 1
+    return c
+
+
 def witness_order(wit, d):
-    """witness.j: an integer with 1 <= j < d."""
-    j = integer(field(wit, "j", "witness"), "witness.j", 1)
-    if j >= d:
-        raise Bad(f"witness.j = {j} must be < d = {d}")
+    """witness.j: an integer with 1 <= j < d whose C(d, j) minors fit the budget."""
+    j = integer(field(wit, "j", "witness"), "witness.j", 1, d - 1)
+    if minor_count(d, j) > MINOR_BUDGET:
+        raise Bad(f"witness.j = {j}: C({d}, {j}) principal minors exceed the work budget of {MINOR_BUDGET}")
     return j
 
 
@@ -335,6 +374,8 @@ def check_depth(cert, T, d, regime):
         raise Bad(f"depth {m}: version 1 defines proofs for depth 1, 2, 3 only")
     if cert.get("arithmetic", "exact") != "exact":
         raise Bad("depth: layers must be an exact factorization")
+    # The witness first: an over-budget one is rejected before any product.
+    wit = check_witness(cert, T, d, regime) if m == 3 else None
     P = check_layers(cert, d, regime, False, want_pairs=m)
     if P != T:
         raise Bad("product of layers differs from matrix")
@@ -344,7 +385,7 @@ def check_depth(cert, T, d, regime):
         if in_K1(T, d, regime):
             raise Bad("depth 2 claimed but T is in K_1")
         return "depth 2 (T not in K_1)"
-    return f"depth 3 ({check_witness(cert, T, d, regime)})"
+    return f"depth 3 ({wit})"
 
 
 def check_certificate(cert):
@@ -357,7 +398,7 @@ def check_certificate(cert):
     regime = field(cert, "regime")
     if regime not in ("positive", "signed"):
         raise Bad(f"regime: expected 'positive' or 'signed', got {regime!r}")
-    d = integer(field(cert, "d"), "d", 1)
+    d = integer(field(cert, "d"), "d", 1, MAX_D)
     T = matrix(field(cert, "matrix"), 2 * d, 2 * d, "matrix")
     claim = field(cert, "claim")
     if claim == "factorization":
@@ -372,20 +413,71 @@ def check_certificate(cert):
 
 
 def no_duplicates(pairs):
-    keys = [k for k, _ in pairs]
-    dup = {k for k in keys if keys.count(k) > 1}
-    if dup:
-        raise Bad(f"duplicate JSON key(s): {sorted(dup)}")
-    return dict(pairs)
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise Bad(f"duplicate JSON key {_short(dup)}")
+    return obj
+
+
+def no_constants(name):
+    raise Bad(f"not JSON: {name} is not a number in RFC 8259")
+
+
+STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
+
+
+def nesting(text):
+    """Deepest nesting of arrays and objects (brackets inside strings do not
+    count), found without recursion: json would recurse once per level."""
+    depth = deepest = 0
+    for m in STRING_OR_BRACKET.finditer(text):
+        c = m[0]
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
+def valid_strings(x):
+    """RFC 8259 text is Unicode: a lone surrogate escape (\\ud800) is not a character."""
+    if isinstance(x, dict):
+        return all(valid_strings(k) and valid_strings(v) for k, v in x.items())
+    if isinstance(x, list):
+        return all(valid_strings(v) for v in x)
+    if isinstance(x, str):
+        try:
+            x.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+def read_json(path):
+    """The file as strict RFC 8259 JSON in UTF-8, or Bad / OSError / ValueError."""
+    if os.path.getsize(path) > MAX_FILE_BYTES:
+        raise Bad(f"file larger than {MAX_FILE_BYTES} bytes")
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8")
+    if nesting(text) > MAX_NESTING:
+        raise Bad(f"JSON nested deeper than {MAX_NESTING} levels")
+    # parse_constant: json accepts NaN, Infinity, -Infinity unless told not to.
+    value = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants,
+                       parse_int=lambda t: int(t) if len(t) <= 20 else LongInteger(t))
+    if not valid_strings(value):
+        raise Bad("not JSON: a string has a lone surrogate escape")
+    return value
 
 
 def check_file(path):
     try:
-        with open(path, encoding="utf-8") as f:
-            cert = json.load(f, object_pairs_hook=no_duplicates)
+        cert = read_json(path)
     except Bad as e:
         return False, str(e)
-    except (OSError, ValueError, RecursionError) as e:
+    except (OSError, ValueError) as e:
         return False, f"cannot read JSON: {e}"
     try:
         return True, check_certificate(cert)

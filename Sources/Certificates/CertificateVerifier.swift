@@ -19,6 +19,11 @@ public enum Verdict: Equatable, Sendable {
 /// ```
 public enum CertificateVerifier {
     public static func verify(path: String) -> Verdict {
+        // The size limit is checked on disk, so an oversized file is never read.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_size > CertificateReader.maximumFileSize {
+            return .rejected(reason: "file larger than 1 GiB")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { return .rejected(reason: "cannot read file") }
         return verify(data: data)
     }
