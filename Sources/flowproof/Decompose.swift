@@ -96,6 +96,7 @@ struct Decompose: ParsableCommand {
                 ("arithmetic", .string("exact")),
                 ("prefer", .string(prefer.rawValue)),
                 ("depth", .int(factorization.depth)),
+                ("method", .string(factorization.method.rawValue)),
                 ("verified", .bool(true)),
                 ("heightBits", .int(factorization.heightBits)),
                 ("seconds", .double((seconds * 1000).rounded() / 1000)),
@@ -104,7 +105,7 @@ struct Decompose: ParsableCommand {
             return
         }
         print("\(input.file): d = \(factorization.d), regime = \(input.regime.rawValue)")
-        print("depth \(factorization.depth), exact; product of the layers equals the input (checked)")
+        print("depth \(factorization.depth) (\(factorization.method.rawValue)), exact; product of the layers equals the input (checked)")
         print("max entry height \(factorization.heightBits) bits, \(String(format: "%.3f", seconds)) s")
         if factorization.d <= 4 {
             for (k, layer) in factorization.layers.enumerated() {
