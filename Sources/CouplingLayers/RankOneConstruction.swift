@@ -14,6 +14,25 @@ import ExactLinearAlgebra
 /// eigenvalues, so the other depth-3 methods take these.
 enum RankOneConstruction {
     static func factor(_ t: RationalMatrix) -> UnipotentProduct? {
+        var excluded: Set<Rational> = []
+        while true {
+            switch attempt(t, excluding: excluded) {
+            case .factored(let product): return product
+            case .declined: return nil
+            case .collided(let lambdas): excluded.formUnion(lambdas)
+            }
+        }
+    }
+
+    enum Outcome {
+        case factored(UnipotentProduct)
+        /// Not cyclic, or an unlucky `u`, `v`: another method takes it.
+        case declined
+        /// These `λ` are eigenvalues of `T11` or `V` (a shifted system is singular).
+        case collided([Rational])
+    }
+
+    static func attempt(_ t: RationalMatrix, excluding excluded: Set<Rational>) -> Outcome {
         let d = t.rows / 2
         // Δ divides the last column by det T; u = e_d pairs with it (prototype:
         // q, the tallest part, half as tall as with the first column).
@@ -23,14 +42,14 @@ enum RankOneConstruction {
         let tb = BlockView(t), b = BlockView(scaled)
         let jv = 0
         let v = unit(jv, d)
-        let lambdas = eigenvalues(d, t11: b.t11, pencil: { pencil(tb, g2, $0) })
-        guard lambdas.count == d else { return nil }
+        let lambdas = eigenvalues(d, excluding: excluded)
 
         // T11 side: λ is an eigenvalue of T11 + a·vᵀ iff vᵀ(λ − T11)⁻¹a = 1.
         let r = parallelMap(d) { i in (lambdas[i] * .identity(d) - b.t11).transpose.solve(column(v)).map { $0.entries } }
         let rows = r.compactMap { $0 }
-        guard rows.count == d, let a = RationalMatrix(rows).solve(column([Rational](repeating: .one, count: d)))?.entries
-        else { return nil }
+        guard rows.count == d else { return .collided(zip(lambdas, r).filter { $0.1 == nil }.map(\.0)) }
+        guard let a = RationalMatrix(rows).solve(column([Rational](repeating: .one, count: d)))?.entries
+        else { return .declined }
 
         // `E·u = a` with `E = T11·Y − T12` and `Y·u = p`: any u when T11 is
         // invertible, else `[T11, −T12]·[p; ũ] = a` jointly (full row rank).
@@ -39,17 +58,17 @@ enum RankOneConstruction {
         if let solved = solveIntegral(b.t11, zip(a, b.t12.applied(to: u)).map(+)) {
             p = solved
         } else {
-            guard let joint = RationalMatrix.blocks(tb.t11, -tb.t12, .zero(0, d), .zero(0, d)).particularSolution(a) else { return nil }
+            guard let joint = RationalMatrix.blocks(tb.t11, -tb.t12, .zero(0, d), .zero(0, d)).particularSolution(a) else { return .declined }
             p = Array(joint[0..<d])
             u = zip(joint[d...], g2).map(*)  // T12 = t12·Δ2, so u = Δ2⁻¹·ũ
-            guard u.contains(where: { !$0.isZero }) else { return nil }
+            guard u.contains(where: { !$0.isZero }) else { return .declined }
         }
 
         // V side: y_i = (λ_i − V)⁻¹u and s_i = Q·y_i from the small pencil.
         let rhs = (tb.t12.applied(to: scaledU(u, g2)) + tb.t22.applied(to: scaledU(u, g2)))
         let pencilSolutions = parallelMap(d) { i in solveIntegral(pencil(tb, g2, lambdas[i]), rhs) }
         let solved = pencilSolutions.compactMap { $0 }
-        guard solved.count == d else { return nil }
+        guard solved.count == d else { return .collided(zip(lambdas, pencilSolutions).filter { $0.1 == nil }.map(\.0)) }
         let ys = solved.map { x in zip(x[d...], g2).map(*) }  // y = Δ2⁻¹·ỹ
         let ss = solved.map { Array($0[0..<d]) }
         // λ_i (i < d) is an eigenvalue of V + u·wᵀ, wᵀ = vᵀQ + qᵀV, iff
@@ -60,7 +79,7 @@ enum RankOneConstruction {
         qRows.append(u)
         var qRight = (0..<(d - 1)).map { i in .one - dot(v, ss[i]) }
         qRight.append(vp)
-        guard let q = RationalMatrix(qRows).solve(column(qRight))?.entries else { return nil }
+        guard let q = RationalMatrix(qRows).solve(column(qRight))?.entries else { return .declined }
 
         let k = u.lastIndex { !$0.isZero }!
         let c = unit(k, d).map { $0 / u[k] }  // cᵀu = 1
@@ -69,7 +88,7 @@ enum RankOneConstruction {
         let x = RationalMatrix(rows: d, columns: d) { i, j in u[i] * v[j] }
 
         // w only up to scale: ℓ_i ∝ (λ_i − Vᵀ)⁻¹w are left eigenvectors of V'.
-        guard let w = scaled.transpose.solve(column(primitive(v + q)))?.entries.suffix(d) else { return nil }
+        guard let w = scaled.transpose.solve(column(primitive(v + q)))?.entries.suffix(d) else { return .declined }
         let wHat = primitive(Array(w))
         let leftRight = b.t21.transpose.applied(to: wHat) + b.t22.transpose.applied(to: wHat)
         let t11Side = primitive(a)
@@ -79,7 +98,7 @@ enum RankOneConstruction {
                   let l = solveIntegral(pencil(b.transposedBlocks, nil, lambdas[i]), leftRight) else { return nil }
             return (primitive(x), primitive(Array(l[d...])))
         }
-        guard eigenvectors.allSatisfy({ $0 != nil }) else { return nil }
+        guard eigenvectors.allSatisfy({ $0 != nil }) else { return .declined }
         let xs = eigenvectors.map { $0!.x }, ls = eigenvectors.map { $0!.l }
         let rs = rows.map(primitive), yHats = ys.map(primitive)
 
@@ -107,20 +126,14 @@ enum RankOneConstruction {
         }
         let w1 = s1 * (scaledRows(rHat * tPrime12, inverseWeight) - scaledRows(lHat, zip(zeta, lambdas).map(/)))
         let x1 = (scaledColumns(tPrime21 * s1, inverseWeight) - scaledColumns(s2, zip(sigma, lambdas).map(/))) * rHat
-        return UnipotentProduct(pairs: [(x1, y1), (z1, w1), (x, y)], g1: Array(repeating: .one, count: d), g2: g2)
+        return .factored(UnipotentProduct(pairs: [(x1, y1), (z1, w1), (x, y)], g1: Array(repeating: .one, count: d), g2: g2))
     }
 
-    /// `d` distinct small nonzero integers `1, −1, 2, −2, …`, skipping those
-    /// that are eigenvalues of `T11` or of `V` (singular shifted systems).
-    static func eigenvalues(_ d: Int, t11: RationalMatrix, pencil: (Rational) -> RationalMatrix) -> [Rational] {
-        var result: [Rational] = []
-        var k = 0
-        while result.count < d, k < 4 * d + 8 {
-            let lambda = Rational(k % 2 == 0 ? k / 2 + 1 : -(k / 2 + 1))
-            k += 1
-            if !(lambda * .identity(t11.rows) - t11).determinant.isZero, !pencil(lambda).determinant.isZero { result.append(lambda) }
-        }
-        return result
+    /// The first `d` of `1, −1, 2, −2, …` not excluded (small eigenvalues
+    /// keep the pole placement short; the prototype found other small sets
+    /// within about 10%).
+    static func eigenvalues(_ d: Int, excluding excluded: Set<Rational>) -> [Rational] {
+        Array((1...).lazy.flatMap { [Rational($0), Rational(-$0)] }.filter { !excluded.contains($0) }.prefix(d))
     }
 
     /// `[T11, λ·T12; T21, λ·T22 − G]`: `(λ − V)⁻¹u` is the lower half of its
