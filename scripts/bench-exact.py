@@ -11,7 +11,8 @@ flowproof, ...) and medians are reported. Heights are max bits of any
 numerator or denominator. A second table decomposes the channel swap
 `[0 I; I 0]` (the permutation target: every entry <= 8 bits). Each table
 runs once per `--prefer` mode: `height` (block LDU construction, depth about
-3·log2(d) + 5) and `depth` (depth <= 3, entries grow with d).
+3·log2(d) + 5) and `depth` (depth <= 3, entries grow with d); the `method`
+column is the construction `decompose` chose (rank-one, commutator, ...).
 
 Usage: scripts/bench-exact.py [--d 4 8 16] [--swap-d 64] [--prefer height depth] [--repeats 3] [--timeout 300]
 """
@@ -120,7 +121,7 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(args.flowproof):
         subprocess.run(["swift", "build", "-c", "release", "--product", "flowproof"], check=True)
-    print(f"{'prefer':>6} {'d':>3} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'flint inv s':>12} {'flint mul s':>12} "
+    print(f"{'prefer':>6} {'method':>10} {'d':>3} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'flint inv s':>12} {'flint mul s':>12} "
           f"{'dec/inv':>8} {'ver/mul':>8} {'cert bits':>10} {'inv bits':>9} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for prefer, d in ((prefer, d) for prefer in args.prefer for d in args.d):
@@ -142,10 +143,10 @@ def main():
                 continue
             inv_bits = height(fq.inv().entries())
             md, mv, mi, mp = (statistics.median(x) for x in (decompose, verify, inverse, product))
-            print(f"{prefer:>6} {d:>3} {summary['depth']:>5} {md:>12.3f} {mv:>9.3f} {mi:>12.5f} {mp:>12.5f} {md / mi:>7.0f}x {mv / mp:>7.2f}x "
+            print(f"{prefer:>6} {summary['method']:>10} {d:>3} {summary['depth']:>5} {md:>12.3f} {mv:>9.3f} {mi:>12.5f} {mp:>12.5f} {md / mi:>7.0f}x {mv / mp:>7.2f}x "
                   f"{summary['heightBits']:>10} {inv_bits:>9} {summary['heightBits'] / inv_bits:>5.1f}x", flush=True)
         if args.swap_d:
-            print(f"\n{'prefer':>6} {'swap d':>6} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'cert bits':>10}")
+            print(f"\n{'prefer':>6} {'method':>10} {'swap d':>6} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'cert bits':>10}")
         for prefer, d in ((prefer, d) for prefer in args.prefer for d in args.swap_d):
             source, cert = os.path.join(tmp, f"swap{d}.txt"), os.path.join(tmp, f"swap{d}.json")
             write(source, swap(d))
@@ -153,7 +154,7 @@ def main():
             if not decompose:
                 print(f"{prefer:>6} {d:>6} {'':>5} {'timeout':>12} (> {args.timeout:.0f} s)")
                 continue
-            print(f"{prefer:>6} {d:>6} {summary['depth']:>5} {statistics.median(decompose):>12.3f} {statistics.median(verify):>9.3f} "
+            print(f"{prefer:>6} {summary['method']:>10} {d:>6} {summary['depth']:>5} {statistics.median(decompose):>12.3f} {statistics.median(verify):>9.3f} "
                   f"{summary['heightBits']:>10}", flush=True)
 
 if __name__ == "__main__":

@@ -26,9 +26,23 @@ public struct ExactFactorization: Sendable {
     public let matrix: RationalMatrix
     public let regime: Regime
     public let layers: [CouplingPair]
+    public let method: ExactMethod
     public var depth: Int { layers.count }
     public var d: Int { matrix.rows / 2 }
     public var heightBits: Int { CouplingPair.heightBits(layers) }
+}
+
+/// The construction that produced an exact factorization.
+public enum ExactMethod: String, Sendable {
+    case depthOne = "depth-1", depthTwo = "depth-2"
+    /// Signed permutations, theory §5.1.
+    case monomial
+    /// Theory §5 with the commutator step.
+    case commutator
+    /// Theory §5.3: rank-one last pair, pole placement (`RankOneConstruction`).
+    case rankOne = "rank-one"
+    /// Theory §5.2 (`--prefer height`).
+    case blockLDU = "block-ldu"
 }
 
 /// What an exact decomposition makes small first.
@@ -75,62 +89,83 @@ public struct ExactDecomposer: Sendable {
         stage("checking size and determinant")
         try Self.validate(t)
         var rng = SeededGenerator(seed: seed)
-        let layers = switch preference {
+        let (method, layers) = switch preference {
         case .depth: try minimalDepthLayers(t, regime: regime, rng: &rng, stage: stage)
         case .height: try smallHeightLayers(t, regime: regime, rng: &rng, stage: stage)
         }
         stage("multiplying back")
-        return try checked(t, regime: regime, layers: layers)
+        return try checked(t, regime: regime, method: method, layers: layers)
     }
 
+    /// Depth 3 takes the smallest certificate among the methods that apply.
+    /// The rank-one construction applies when `T11` and `V` are cyclic and
+    /// costs about as much as a few shifted solves; §5's path (monomial for
+    /// signed permutations, else the commutator step) runs when the rank-one
+    /// one does not apply, for signed permutations, or when `d <= 8`, where it
+    /// takes under 0.1 s (at `d = 16` it takes a second and its certificates
+    /// are 8× taller). A work budget by `d` rather than a clock keeps the
+    /// choice deterministic for a given input and seed.
     private func minimalDepthLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
-                                    stage: (String) -> Void) throws(DecompositionError) -> [CouplingPair] {
+                                    stage: (String) -> Void) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
         stage("depth 1 and easy depth 2")
         if let shallow = shallowLayers(t, regime: regime, rng: &rng) { return shallow }
-        stage("depth-3 construction")
-        guard let three = DepthThreeConstruction.factor(t, rng: &rng) else {
+        stage("depth-3 rank-one construction")
+        var candidates: [(ExactMethod, [CouplingPair])] = []
+        if let rankOne = RankOneConstruction.factor(t) { candidates.append((.rankOne, rankOne.couplingPairs())) }
+        if candidates.isEmpty || t.rows <= 16 || SignedPermutation(t) != nil {
+            stage("depth-3 construction of theory §5")
+            // `factor` tries the monomial path first with the same generator,
+            // so either branch leaves the same results as before.
+            var probe = rng
+            if let monomial = DepthThreeConstruction.permutationFactor(t, rng: &probe) {
+                candidates.append((.monomial, monomial.couplingPairs()))
+            } else if let three = DepthThreeConstruction.factor(t, rng: &rng) {
+                candidates.append((.commutator, three.couplingPairs()))
+            }
+        }
+        guard let best = candidates.min(by: { CouplingPair.heightBits($0.1) < CouplingPair.heightBits($1.1) }) else {
             throw .internalFailure("the depth-3 construction found no admissible choice")
         }
-        return three.couplingPairs()
+        return best
     }
 
     /// The smallest-height candidate among depth 1, the monomial depth-3
     /// path and the block LDU construction (depth-2 attempts are skipped:
     /// they are not cheap at large `d` and rarely win on height).
     private func smallHeightLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
-                                   stage: (String) -> Void) throws(DecompositionError) -> [CouplingPair] {
+                                   stage: (String) -> Void) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
         stage("depth 1")
-        let shallow = DepthOne.factorization(of: t, regime: regime).map { [$0] }
+        let shallow = DepthOne.factorization(of: t, regime: regime).map { (ExactMethod.depthOne, [$0]) }
         stage("block LDU construction")
         guard let deep = BlockLDUConstruction.factor(t, regime: regime, rng: &rng) else {
             throw .internalFailure("the block LDU construction found no admissible choice")
         }
-        let monomial = DepthThreeConstruction.permutationFactor(t, rng: &rng)?.couplingPairs()
-        return [shallow, monomial, deep].compactMap { $0 }
-            .min { (CouplingPair.heightBits($0), $0.count) < (CouplingPair.heightBits($1), $1.count) }!
+        let monomial = DepthThreeConstruction.permutationFactor(t, rng: &rng).map { (ExactMethod.monomial, $0.couplingPairs()) }
+        return [shallow, monomial, (.blockLDU, deep)].compactMap { $0 }
+            .min { (CouplingPair.heightBits($0.1), $0.1.count) < (CouplingPair.heightBits($1.1), $1.1.count) }!
     }
 
     /// An exact factorization of depth 1 or 2 when one is easy to get, else
     /// `nil` (which proves nothing). `t` must already be validated.
     public func shallowFactorization(_ t: RationalMatrix, regime: Regime) throws(DecompositionError) -> ExactFactorization? {
         var rng = SeededGenerator(seed: seed)
-        guard let layers = shallowLayers(t, regime: regime, rng: &rng) else { return nil }
-        return try checked(t, regime: regime, layers: layers)
+        guard let (method, layers) = shallowLayers(t, regime: regime, rng: &rng) else { return nil }
+        return try checked(t, regime: regime, method: method, layers: layers)
     }
 
-    private func shallowLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator) -> [CouplingPair]? {
-        if let pair = DepthOne.factorization(of: t, regime: regime) { return [pair] }
-        return DepthTwoConstruction.factor(t, regime: regime, rng: &rng)?.couplingPairs()
+    private func shallowLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator) -> (ExactMethod, [CouplingPair])? {
+        if let pair = DepthOne.factorization(of: t, regime: regime) { return (.depthOne, [pair]) }
+        return DepthTwoConstruction.factor(t, regime: regime, rng: &rng).map { (.depthTwo, $0.couplingPairs()) }
     }
 
     /// Multiplies back and checks the regime: a wrong result is an error.
-    private func checked(_ t: RationalMatrix, regime: Regime, layers: [CouplingPair]) throws(DecompositionError) -> ExactFactorization {
+    private func checked(_ t: RationalMatrix, regime: Regime, method: ExactMethod, layers: [CouplingPair]) throws(DecompositionError) -> ExactFactorization {
         guard layers.allSatisfy({ $0.satisfies(regime) }) else {
             throw .internalFailure("a layer violates the \(regime.rawValue) regime")
         }
         guard CouplingPair.productEquals(layers, t) else {
             throw .internalFailure("the product of the layers does not equal the input")
         }
-        return ExactFactorization(matrix: t, regime: regime, layers: layers)
+        return ExactFactorization(matrix: t, regime: regime, layers: layers, method: method)
     }
 }
