@@ -33,15 +33,9 @@ public struct MatrixInputError: Error, Equatable, CustomStringConvertible {
 /// ```
 public enum MatrixTextFormat {
     public static func read(path: String) throws(MatrixInputError) -> RationalMatrix {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MatrixInputError(source: path, line: nil, column: nil, message: "no such file")
-        }
-        guard !isDirectory.boolValue else {
-            throw MatrixInputError(source: path, line: nil, column: nil, message: "is a directory, expected a matrix file")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MatrixInputError(source: path, line: nil, column: nil, message: "cannot read file")
+        let data: Data
+        do { data = try InputFile.read(path) } catch {
+            throw MatrixInputError(source: path, line: nil, column: nil, message: error.reason)
         }
         if data.starts(with: NumPyFormat.magic) { return try NumPyFormat.parse(data, source: path) }
         guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {

@@ -55,16 +55,8 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: certificate, isDirectory: &isDirectory) else {
-            throw fail("\(certificate): no such file", ExitStatus.badInput)
-        }
-        guard !isDirectory.boolValue else {
-            throw fail("\(certificate): is a directory; export takes one certificate file", ExitStatus.badInput)
-        }
-        guard let data = FileManager.default.contents(atPath: certificate) else {
-            throw fail("\(certificate): cannot read file", ExitStatus.badInput)
-        }
+        let data: Data
+        do { data = try InputFile.read(certificate) } catch { throw fail(error.description, ExitStatus.badInput) }
         if case .rejected(let reason) = CertificateVerifier.verify(data: data) {
             throw fail("\(certificate): rejected, not exported: \(reason)", ExitStatus.rejected)
         }

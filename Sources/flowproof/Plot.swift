@@ -1,6 +1,7 @@
 import ArgumentParser
 import Certificates
 import CouplingLayers
+import ExactLinearAlgebra
 import Foundation
 import Search
 
@@ -87,9 +88,8 @@ struct Plot: ParsableCommand {
     }
 
     private func plotConditioning(_ path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw fail("\(path): cannot read", ExitStatus.badInput)
-        }
+        let data: Data
+        do { data = try InputFile.read(path) } catch { throw fail(error.description, ExitStatus.badInput) }
         var byD: [Int: [(depth: Double, condition: Double)]] = [:]
         for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],

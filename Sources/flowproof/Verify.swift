@@ -1,5 +1,6 @@
 import ArgumentParser
 import Certificates
+import ExactLinearAlgebra
 import Foundation
 
 struct Verify: ParsableCommand {
@@ -31,18 +32,17 @@ struct Verify: ParsableCommand {
     func run() throws {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw fail("\(path): no such file or directory", ExitStatus.badInput)
-            }
-            files += isDirectory.boolValue ? jsonFiles(under: path) : [path]
+            let isDirectory: Bool
+            do { isDirectory = try InputFile.isDirectory(path) } catch { throw fail(error.description, ExitStatus.badInput) }
+            files += isDirectory ? jsonFiles(under: path) : [path]
         }
         guard !files.isEmpty else { throw fail("no *.json certificates under \(paths.joined(separator: " "))", ExitStatus.badInput) }
         var results: [JSONValue] = []
         var rejected = 0
         let progress = ProgressLine(total: files.count, enabled: !json && standardErrorIsTerminal)
         for (index, file) in files.enumerated() {
-            let verdict = CertificateVerifier.verify(path: file)
+            let verdict: Verdict
+            do { verdict = CertificateVerifier.verify(data: try InputFile.read(file)) } catch { verdict = .rejected(reason: error.reason) }
             progress.update(index + 1)
             switch verdict {
             case .accepted(let summary):
@@ -72,7 +72,10 @@ struct Verify: ParsableCommand {
         guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
-            if relative.hasSuffix(".json") { found.append((directory as NSString).appendingPathComponent(relative)) }
+            // A directory named *.json is searched, not verified.
+            if relative.hasSuffix(".json"), walker.fileAttributes?[.type] as? FileAttributeType != .typeDirectory {
+                found.append((directory as NSString).appendingPathComponent(relative))
+            }
         }
         return found.sorted()
     }
