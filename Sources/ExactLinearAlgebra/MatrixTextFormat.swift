@@ -23,15 +23,28 @@ public struct MatrixInputError: Error, Equatable, CustomStringConvertible {
 ///
 /// Plain text has one row per line with entries separated by spaces, tabs or
 /// commas; each entry is an integer, `p/q`, a decimal or a scientific number,
-/// all read exactly; `#` starts a comment and blank lines are ignored.
-/// A file whose first line starts with `%%MatrixMarket` is read as Matrix
-/// Market (`matrix array|coordinate real|integer general`).
+/// all read exactly; `#` starts a comment and blank lines are ignored. A file
+/// whose first line starts with
+/// `%%MatrixMarket` is read as Matrix Market (`matrix array|coordinate
+/// real|integer general`).
+///
+/// Work and memory are bounded by the input: matrices have at most
+/// `maximumDimension` rows and columns, a Matrix Market header is checked
+/// before anything is allocated, and a square coordinate matrix with an empty
+/// row or column (structurally singular) is refused before the dense matrix
+/// is built.
 ///
 /// ```swift
 /// let t = try MatrixTextFormat.parse("1 2\n3/4 -0.5e1", source: "inline")
 /// // [[1, 2], [3/4, -5]]
 /// ```
 public enum MatrixTextFormat {
+    /// The largest number of rows or columns (2d <= 4096), also for `.npy`
+    /// headers: twice the size the binary64 path is built for (d = 1024),
+    /// and small enough that no header can make flowproof allocate a dense
+    /// matrix it could never factor.
+    public static let maximumDimension = 4096
+
     public static func read(path: String) throws(MatrixInputError) -> RationalMatrix {
         let data: Data
         do { data = try InputFile.read(path) } catch {
@@ -45,23 +58,38 @@ public enum MatrixTextFormat {
     }
 
     public static func parse(_ text: String, source: String) throws(MatrixInputError) -> RationalMatrix {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-        if let first = lines.first, first.hasPrefix("%%MatrixMarket") {
-            return try parseMatrixMarket(lines, source: source)
-        }
-        return try parsePlain(lines, source: source)
+        text.hasPrefix("%%MatrixMarket") ? try parseMatrixMarket(text, source: source) : try parsePlain(text, source: source)
     }
 
-    /// Tokens of one line with their 1-based columns.
-    static func tokens(_ line: Substring, separators: Set<Character>) -> [(text: Substring, column: Int)] {
+    /// Calls `body` with each line's 1-based number and text (without "\n"
+    /// or "\r\n"). Lines are never collected: an array of them costs 32
+    /// bytes per line, so a file of newlines would take 32 times its size.
+    static func forEachLine(_ text: String, _ body: (Int, Substring) throws(MatrixInputError) -> Void) throws(MatrixInputError) {
+        let utf8 = text.utf8
+        var start = utf8.startIndex, number = 1
+        while start < utf8.endIndex {
+            let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            var end = newline
+            if end > start, utf8[utf8.index(before: end)] == UInt8(ascii: "\r") { end = utf8.index(before: end) }
+            try body(number, text[start..<end])
+            guard newline < utf8.endIndex else { return }
+            start = utf8.index(after: newline)
+            number += 1
+        }
+    }
+
+    /// The first four space- or tab-separated tokens of a Matrix Market line
+    /// with their 1-based columns: a line holds at most 3, so a fourth shows
+    /// a bad line without splitting all of it.
+    static func tokens(_ line: Substring) -> [(text: Substring, column: Int)] {
+        let limit = 4
         var result: [(Substring, Int)] = []
         var start: Substring.Index? = nil
         var column = 1, startColumn = 1
         var i = line.startIndex
-        while i < line.endIndex {
+        while i < line.endIndex, result.count < limit {
             let c = line[i]
-            if separators.contains(c) {
+            if c == " " || c == "\t" {
                 if let s = start { result.append((line[s..<i], startColumn)); start = nil }
             } else if start == nil {
                 start = i; startColumn = column
@@ -69,7 +97,39 @@ public enum MatrixTextFormat {
             column += 1
             i = line.index(after: i)
         }
-        if let s = start { result.append((line[s..<line.endIndex], startColumn)) }
+        if let s = start, result.count < limit { result.append((line[s..<i], startColumn)) }
+        return result
+    }
+
+    /// The entries of one plain-text line; a row longer than
+    /// `maximumDimension` is an error found before the whole line is split.
+    static func plainEntries(_ line: Substring, _ source: String, _ lineNumber: Int) throws(MatrixInputError) -> [(text: Substring, column: Int)] {
+        func fail(_ column: Int, _ message: String) -> MatrixInputError {
+            MatrixInputError(source: source, line: lineNumber, column: column, message: message)
+        }
+        var result: [(Substring, Int)] = []
+        var start: Substring.Index? = nil
+        var column = 1, startColumn = 1
+        func close(at end: Substring.Index) throws(MatrixInputError) {
+            guard let s = start else { return }
+            guard result.count < maximumDimension else {
+                throw fail(startColumn, "more than \(maximumDimension) entries in a row (matrices are at most \(maximumDimension)×\(maximumDimension))")
+            }
+            result.append((line[s..<end], startColumn))
+            start = nil
+        }
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if c == " " || c == "\t" || c == "," {
+                try close(at: i)
+            } else if start == nil {
+                start = i; startColumn = column
+            }
+            column += 1
+            i = line.index(after: i)
+        }
+        try close(at: line.endIndex)
         return result
     }
 
@@ -81,91 +141,131 @@ public enum MatrixTextFormat {
         }
     }
 
-    static func parsePlain(_ lines: [Substring], source: String) throws(MatrixInputError) -> RationalMatrix {
-        var rows: [[Rational]] = []
-        var firstRowLine = 0
-        for (index, raw) in lines.enumerated() {
-            let lineNumber = index + 1
-            let content = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let toks = tokens(content, separators: [" ", "\t", ","])
-            if toks.isEmpty { continue }
-            var row: [Rational] = []
-            for (text, column) in toks { row.append(try number(text, source, lineNumber, column)) }
-            if rows.isEmpty {
-                firstRowLine = lineNumber
-            } else if row.count != rows[0].count {
+    static func parsePlain(_ text: String, source: String) throws(MatrixInputError) -> RationalMatrix {
+        var entries: [Rational] = []
+        var rows = 0, columns = 0, firstRowLine = 0
+        try forEachLine(text) { (lineNumber, line) throws(MatrixInputError) in
+            let content = line[..<(line.firstIndex(of: "#") ?? line.endIndex)]
+            let row = try plainEntries(content, source, lineNumber)
+            if row.isEmpty { return }
+            if rows == 0 {
+                firstRowLine = lineNumber; columns = row.count
+            } else if row.count != columns {
                 throw MatrixInputError(source: source, line: lineNumber, column: 1,
-                                       message: "ragged rows: this row has \(row.count) entries, the row on line \(firstRowLine) has \(rows[0].count)")
+                                       message: "ragged rows: this row has \(row.count) entries, the row on line \(firstRowLine) has \(columns)")
             }
-            rows.append(row)
+            guard rows < maximumDimension else {
+                throw MatrixInputError(source: source, line: lineNumber, column: 1,
+                                       message: "more than \(maximumDimension) rows (matrices are at most \(maximumDimension)×\(maximumDimension))")
+            }
+            for (text, column) in row { entries.append(try number(text, source, lineNumber, column)) }
+            rows += 1
         }
-        guard !rows.isEmpty else {
+        guard rows > 0 else {
             throw MatrixInputError(source: source, line: nil, column: nil, message: "empty file: no matrix entries")
         }
-        return RationalMatrix(rows)
+        return RationalMatrix(rows: rows, columns: columns, entries: entries)
     }
 
-    /// The largest number of rows or columns a Matrix Market or `.npy` header may declare.
-    public static let maximumDimension = 1 << 14
-
-    static func parseMatrixMarket(_ lines: [Substring], source: String) throws(MatrixInputError) -> RationalMatrix {
+    static func parseMatrixMarket(_ text: String, source: String) throws(MatrixInputError) -> RationalMatrix {
         func fail(_ line: Int?, _ message: String) -> MatrixInputError {
             MatrixInputError(source: source, line: line, column: nil, message: message)
         }
-        let header = lines[0].lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard header.count == 5, header[1] == "matrix" else {
-            throw fail(1, "Matrix Market header must read '%%MatrixMarket matrix array|coordinate real|integer general'")
+        var layout = "", field = ""
+        var shape: (rows: Int, columns: Int, count: Int)? = nil
+        var values: [Rational] = []                                    // array: column-major
+        var coordinates: [(row: Int, column: Int, value: Rational)] = []
+        var seen = Set<Int>()
+        try forEachLine(text) { (lineNumber, line) throws(MatrixInputError) in
+            if lineNumber == 1 {
+                let header = line.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" })
+                guard header.count == 5, header[1] == "matrix" else {
+                    throw fail(1, "Matrix Market header must read '%%MatrixMarket matrix array|coordinate real|integer general'")
+                }
+                layout = String(header[2]); field = String(header[3])
+                guard layout == "array" || layout == "coordinate" else { throw fail(1, "unsupported Matrix Market layout \(quoted(layout))") }
+                guard field == "real" || field == "integer" else { throw fail(1, "unsupported Matrix Market field \(quoted(field)) (real or integer)") }
+                guard header[4] == "general" else { throw fail(1, "unsupported Matrix Market symmetry \(quoted(header[4])) (general only)") }
+                return
+            }
+            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            if trimmed.isEmpty || trimmed.hasPrefix("%") { return }
+            let toks = tokens(line)
+            guard let shape else {
+                shape = try matrixMarketSize(toks, coordinate: layout == "coordinate", source: source, line: lineNumber)
+                return
+            }
+            if layout == "array" {
+                guard toks.count == 1 else { throw fail(lineNumber, "expected one entry per line") }
+                guard values.count < shape.rows * shape.columns else {
+                    throw fail(lineNumber, "Matrix Market array has more than the \(shape.rows * shape.columns) entries of a \(shape.rows)×\(shape.columns) matrix")
+                }
+                values.append(try number(toks[0].text, source, lineNumber, toks[0].column))
+                return
+            }
+            guard toks.count == 3, let i = Int(toks[0].text), let j = Int(toks[1].text) else {
+                throw fail(lineNumber, "expected 'row column value'")
+            }
+            guard (1...shape.rows).contains(i), (1...shape.columns).contains(j) else {
+                throw fail(lineNumber, "index (\(i), \(j)) outside \(shape.rows)×\(shape.columns)")
+            }
+            guard coordinates.count < shape.count else {
+                throw fail(lineNumber, "Matrix Market coordinate header promises \(shape.count) entries, found more")
+            }
+            guard seen.insert((i - 1) * shape.columns + (j - 1)).inserted else {
+                throw fail(lineNumber, "duplicate entry (\(i), \(j))")
+            }
+            coordinates.append((i - 1, j - 1, try number(toks[2].text, source, lineNumber, toks[2].column)))
         }
-        let layout = header[2], field = header[3], symmetry = header[4]
-        guard layout == "array" || layout == "coordinate" else { throw fail(1, "unsupported Matrix Market layout '\(layout)'") }
-        guard field == "real" || field == "integer" else { throw fail(1, "unsupported Matrix Market field '\(field)' (real or integer)") }
-        guard symmetry == "general" else { throw fail(1, "unsupported Matrix Market symmetry '\(symmetry)' (general only)") }
-        let body = lines.enumerated().dropFirst().filter { _, l in
-            let t = l.drop(while: { $0 == " " || $0 == "\t" })
-            return !t.isEmpty && !t.hasPrefix("%")
+        guard let shape else { throw fail(nil, "Matrix Market file has no size line") }
+        if layout == "array" {
+            guard values.count == shape.rows * shape.columns else {
+                throw fail(nil, "Matrix Market array needs \(shape.rows * shape.columns) entries, found \(values.count)")
+            }
+            return RationalMatrix(rows: shape.rows, columns: shape.columns) { i, j in values[j * shape.rows + i] }
         }
-        guard let (sizeIndex, sizeLine) = body.first else { throw fail(nil, "Matrix Market file has no size line") }
-        let size = tokens(sizeLine, separators: [" ", "\t"]).map { Int($0.text) }
-        let expectedSize = layout == "array" ? 2 : 3
-        guard size.count == expectedSize, size.allSatisfy({ ($0 ?? -1) >= 0 }) else {
-            throw fail(sizeIndex + 1, "bad Matrix Market size line (expected \(expectedSize) non-negative integers)")
+        guard coordinates.count == shape.count else {
+            throw fail(nil, "Matrix Market coordinate header promises \(shape.count) entries, found \(coordinates.count)")
+        }
+        if shape.rows == shape.columns {
+            var rowUsed = [Bool](repeating: false, count: shape.rows), columnUsed = rowUsed
+            for entry in coordinates where !entry.value.isZero { rowUsed[entry.row] = true; columnUsed[entry.column] = true }
+            if let i = rowUsed.firstIndex(of: false) {
+                throw fail(nil, "row \(i + 1) has no nonzero entry, so the matrix is singular (det = 0)")
+            }
+            if let j = columnUsed.firstIndex(of: false) {
+                throw fail(nil, "column \(j + 1) has no nonzero entry, so the matrix is singular (det = 0)")
+            }
+        }
+        var matrix = RationalMatrix.zero(shape.rows, shape.columns)
+        for entry in coordinates { matrix[entry.row, entry.column] = entry.value }
+        return matrix
+    }
+
+    /// The size line, checked against `maximumDimension` before anything is
+    /// allocated. A square coordinate matrix with fewer stored entries than
+    /// rows is singular whatever the entries are, so it is refused here.
+    static func matrixMarketSize(_ toks: [(text: Substring, column: Int)], coordinate: Bool, source: String,
+                                 line: Int) throws(MatrixInputError) -> (rows: Int, columns: Int, count: Int) {
+        func fail(_ message: String) -> MatrixInputError { MatrixInputError(source: source, line: line, column: nil, message: message) }
+        let size = toks.map { Int($0.text) }
+        let expected = coordinate ? 3 : 2
+        guard size.count == expected, size.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+            throw fail("bad Matrix Market size line (expected \(expected) non-negative integers)")
         }
         let rows = size[0]!, columns = size[1]!
-        guard rows > 0, columns > 0, rows <= maximumDimension, columns <= maximumDimension else {
-            throw fail(sizeIndex + 1, "matrix size \(rows)×\(columns) out of range")
+        guard rows > 0, columns > 0 else { throw fail("matrix size \(rows)×\(columns) is empty") }
+        guard rows <= maximumDimension, columns <= maximumDimension else {
+            throw fail("matrix size \(rows)×\(columns) exceeds the limit of \(maximumDimension)×\(maximumDimension)")
         }
-        var matrix = RationalMatrix.zero(rows, columns)
-        let entries = body.dropFirst()
-        if layout == "array" {
-            guard entries.count == rows * columns else {
-                throw fail(nil, "Matrix Market array needs \(rows * columns) entries, found \(entries.count)")
-            }
-            for (k, (index, line)) in entries.enumerated() {
-                let toks = tokens(line, separators: [" ", "\t"])
-                guard toks.count == 1 else { throw fail(index + 1, "expected one entry per line") }
-                // Column-major order.
-                matrix[k % rows, k / rows] = try number(toks[0].text, source, index + 1, toks[0].column)
-            }
-        } else {
-            let count = size[2]!
-            guard entries.count == count else {
-                throw fail(nil, "Matrix Market coordinate header promises \(count) entries, found \(entries.count)")
-            }
-            var seen = Set<Int>()
-            for (index, line) in entries {
-                let toks = tokens(line, separators: [" ", "\t"])
-                guard toks.count == 3, let i = Int(toks[0].text), let j = Int(toks[1].text) else {
-                    throw fail(index + 1, "expected 'row column value'")
-                }
-                guard (1...rows).contains(i), (1...columns).contains(j) else {
-                    throw fail(index + 1, "index (\(i), \(j)) outside \(rows)×\(columns)")
-                }
-                guard seen.insert((i - 1) * columns + (j - 1)).inserted else {
-                    throw fail(index + 1, "duplicate entry (\(i), \(j))")
-                }
-                matrix[i - 1, j - 1] = try number(toks[2].text, source, index + 1, toks[2].column)
-            }
+        guard coordinate else { return (rows, columns, rows * columns) }
+        let count = size[2]!
+        guard count <= rows * columns else {
+            throw fail("Matrix Market coordinate header promises \(count) entries, more than a \(rows)×\(columns) matrix has")
         }
-        return matrix
+        if rows == columns, count < rows {
+            throw fail("fewer stored entries (\(count)) than rows (\(rows)): the matrix is singular (det = 0)")
+        }
+        return (rows, columns, count)
     }
 }

@@ -10,11 +10,18 @@ public enum NumberSyntaxError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .empty: return "empty number"
-        case .invalid(let t): return "not a number: '\(t)' (expected an integer, p/q, a decimal or scientific number)"
-        case .zeroDenominator(let t): return "zero denominator in '\(t)'"
-        case .exponentOutOfRange(let t): return "exponent out of range in '\(t)' (|exponent| <= \(Rational.maximumDecimalExponent))"
+        case .invalid(let t): return "not a number: \(quoted(t)) (expected an integer, p/q, a decimal or scientific number)"
+        case .zeroDenominator(let t): return "zero denominator in \(quoted(t))"
+        case .exponentOutOfRange(let t): return "exponent out of range in \(quoted(t)) (|exponent| <= \(Rational.maximumDecimalExponent), digits after the point included)"
         }
     }
+}
+
+/// `'text'` for an error message, shortened to its first 40 characters and
+/// its length when longer: a one-line message must not carry a megabyte token.
+func quoted<S: StringProtocol>(_ text: S) -> String {
+    let count = text.count
+    return count <= 40 ? "'\(text)'" : "'\(text.prefix(40))…' (\(count) characters)"
 }
 
 extension Rational {

@@ -20,7 +20,8 @@ struct Decompose: ParsableCommand {
         decimals (-0.125) and scientific numbers (3e-2) are read exactly; '#' starts a comment. \
         Matrix Market files (%%MatrixMarket matrix array|coordinate real|integer general) are \
         detected by their header, NumPy .npy files (2-D float, integer or bool arrays, read \
-        exactly) by their magic bytes.
+        exactly) by their magic bytes. Inputs are regular files of at most 1 GiB holding \
+        matrices of at most 4096×4096 (d <= 2048).
 
         The result is multiplied back exactly before anything is printed or written.
 
