@@ -24,9 +24,9 @@ public struct MatrixInputError: Error, Equatable, CustomStringConvertible {
 /// Plain text has one row per line with entries separated by spaces, tabs or
 /// commas; each entry is an integer, `p/q`, a decimal or a scientific number,
 /// all read exactly; `#` starts a comment and blank lines are ignored. A file
-/// whose first line starts with
-/// `%%MatrixMarket` is read as Matrix Market (`matrix array|coordinate
-/// real|integer general`).
+/// whose first line starts with `%%MatrixMarket` is read as Matrix Market
+/// (`matrix array|coordinate real|integer general`; `integer` files hold
+/// integers only).
 ///
 /// Work and memory are bounded by the input: matrices have at most
 /// `maximumDimension` rows and columns, a Matrix Market header is checked
@@ -168,8 +168,8 @@ public enum MatrixTextFormat {
     }
 
     static func parseMatrixMarket(_ text: String, source: String) throws(MatrixInputError) -> RationalMatrix {
-        func fail(_ line: Int?, _ message: String) -> MatrixInputError {
-            MatrixInputError(source: source, line: line, column: nil, message: message)
+        func fail(_ line: Int?, _ message: String, column: Int? = nil) -> MatrixInputError {
+            MatrixInputError(source: source, line: line, column: column, message: message)
         }
         var layout = "", field = ""
         var shape: (rows: Int, columns: Int, count: Int)? = nil
@@ -195,12 +195,21 @@ public enum MatrixTextFormat {
                 shape = try matrixMarketSize(toks, coordinate: layout == "coordinate", source: source, line: lineNumber)
                 return
             }
+            func value(_ token: (text: Substring, column: Int)) throws(MatrixInputError) -> Rational {
+                if field == "integer" {
+                    let digits = token.text.first == "-" || token.text.first == "+" ? token.text.dropFirst() : token.text
+                    guard !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                        throw fail(lineNumber, "\(quoted(token.text)) is not an integer (the header declares field 'integer')", column: token.column)
+                    }
+                }
+                return try number(token.text, source, lineNumber, token.column)
+            }
             if layout == "array" {
                 guard toks.count == 1 else { throw fail(lineNumber, "expected one entry per line") }
                 guard values.count < shape.rows * shape.columns else {
                     throw fail(lineNumber, "Matrix Market array has more than the \(shape.rows * shape.columns) entries of a \(shape.rows)×\(shape.columns) matrix")
                 }
-                values.append(try number(toks[0].text, source, lineNumber, toks[0].column))
+                values.append(try value(toks[0]))
                 return
             }
             guard toks.count == 3, let i = Int(toks[0].text), let j = Int(toks[1].text) else {
@@ -215,7 +224,7 @@ public enum MatrixTextFormat {
             guard seen.insert((i - 1) * shape.columns + (j - 1)).inserted else {
                 throw fail(lineNumber, "duplicate entry (\(i), \(j))")
             }
-            coordinates.append((i - 1, j - 1, try number(toks[2].text, source, lineNumber, toks[2].column)))
+            coordinates.append((i - 1, j - 1, try value(toks[2])))
         }
         guard let shape else { throw fail(nil, "Matrix Market file has no size line") }
         if layout == "array" {

@@ -37,6 +37,19 @@ import ExactLinearAlgebra
         }
     }
 
+    @Test func matrixMarketIntegerFieldHoldsIntegersOnly() throws {
+        let header = "%%MatrixMarket matrix coordinate integer general\n2 2 2\n1 1 1\n"
+        #expect(try MatrixTextFormat.parse(header + "2 2 -7\n", source: "m") == RationalMatrix([[1, 0], [0, -7]]))
+        for value in ["1/2", "0.5", "1e3", "+"] {
+            #expect(throws: MatrixInputError(source: "m", line: 4, column: 5,
+                                             message: "'\(value)' is not an integer (the header declares field 'integer')")) {
+                try MatrixTextFormat.parse(header + "2 2 \(value)\n", source: "m")
+            }
+        }
+        let array = "%%MatrixMarket matrix array integer general\n1 2\n3\n1/2\n"
+        #expect(throws: MatrixInputError.self) { try MatrixTextFormat.parse(array, source: "m") }
+    }
+
     @Test func sizesAreBoundedBeforeAllocating() {
         let limit = MatrixTextFormat.maximumDimension
         #expect(limit == 4096)
