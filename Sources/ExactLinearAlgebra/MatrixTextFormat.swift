@@ -22,11 +22,11 @@ public struct MatrixInputError: Error, Equatable, CustomStringConvertible {
 /// Reads matrices from text: plain rows or Matrix Market.
 ///
 /// Plain text has one row per line with entries separated by spaces, tabs or
-/// commas; each entry is an integer, `p/q`, a decimal or a scientific number,
-/// all read exactly; `#` starts a comment and blank lines are ignored. A file
-/// whose first line starts with `%%MatrixMarket` is read as Matrix Market
-/// (`matrix array|coordinate real|integer general`; `integer` files hold
-/// integers only).
+/// commas (a comma must stand between two entries); each entry is an integer,
+/// `p/q`, a decimal or a scientific number, all read exactly; `#` starts a
+/// comment and blank lines are ignored. A file whose first line starts with
+/// `%%MatrixMarket` is read as Matrix Market (`matrix array|coordinate
+/// real|integer general`; `integer` files hold integers only).
 ///
 /// Work and memory are bounded by the input: matrices have at most
 /// `maximumDimension` rows and columns, a Matrix Market header is checked
@@ -101,8 +101,10 @@ public enum MatrixTextFormat {
         return result
     }
 
-    /// The entries of one plain-text line; a row longer than
-    /// `maximumDimension` is an error found before the whole line is split.
+    /// The entries of one plain-text line. Spaces and tabs separate freely,
+    /// but a comma with no entry before or after it is an error (`1,,0` is
+    /// not two entries), and so is a row longer than `maximumDimension`,
+    /// found before the whole line is split.
     static func plainEntries(_ line: Substring, _ source: String, _ lineNumber: Int) throws(MatrixInputError) -> [(text: Substring, column: Int)] {
         func fail(_ column: Int, _ message: String) -> MatrixInputError {
             MatrixInputError(source: source, line: lineNumber, column: column, message: message)
@@ -110,6 +112,7 @@ public enum MatrixTextFormat {
         var result: [(Substring, Int)] = []
         var start: Substring.Index? = nil
         var column = 1, startColumn = 1
+        var openComma: Int? = nil   // column of a comma not yet followed by an entry
         func close(at end: Substring.Index) throws(MatrixInputError) {
             guard let s = start else { return }
             guard result.count < maximumDimension else {
@@ -123,13 +126,18 @@ public enum MatrixTextFormat {
             let c = line[i]
             if c == " " || c == "\t" || c == "," {
                 try close(at: i)
+                if c == "," {
+                    guard openComma == nil, !result.isEmpty else { throw fail(column, "empty entry before this comma") }
+                    openComma = column
+                }
             } else if start == nil {
-                start = i; startColumn = column
+                start = i; startColumn = column; openComma = nil
             }
             column += 1
             i = line.index(after: i)
         }
         try close(at: line.endIndex)
+        if let openComma { throw fail(openComma, "empty entry after this comma") }
         return result
     }
 

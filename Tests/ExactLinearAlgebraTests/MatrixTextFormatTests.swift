@@ -50,6 +50,19 @@ import ExactLinearAlgebra
         #expect(throws: MatrixInputError.self) { try MatrixTextFormat.parse(array, source: "m") }
     }
 
+    @Test func aCommaNeedsAnEntryOnEachSide() throws {
+        #expect(try MatrixTextFormat.parse("1 , 0\r\n0,\t1\r\n", source: "p") == RationalMatrix([[1, 0], [0, 1]]))
+        #expect(throws: MatrixInputError(source: "p", line: 1, column: 3, message: "empty entry before this comma")) {
+            try MatrixTextFormat.parse("1,,0\n0 1 0\n", source: "p")
+        }
+        #expect(throws: MatrixInputError(source: "p", line: 2, column: 1, message: "empty entry before this comma")) {
+            try MatrixTextFormat.parse("1 0\n,0 1\n", source: "p")
+        }
+        #expect(throws: MatrixInputError(source: "p", line: 1, column: 4, message: "empty entry after this comma")) {
+            try MatrixTextFormat.parse("1 0, # comment\n0 1\n", source: "p")
+        }
+    }
+
     @Test func sizesAreBoundedBeforeAllocating() {
         let limit = MatrixTextFormat.maximumDimension
         #expect(limit == 4096)
