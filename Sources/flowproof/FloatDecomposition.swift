@@ -37,6 +37,12 @@ struct FloatDecomposition {
                                                           regime: command.input.regime == .positive ? .positive : .signed,
                                                           seed: command.input.seed)
         } catch {
+            // A nonzero entry below the binary64 range rounds to 0 and can make
+            // the rounded matrix singular although det T > 0: say so.
+            if case .nonPositiveDeterminant = error, let (i, j) = firstUnderflow(rounded) {
+                throw fail("\(command.input.file): entry (\(i + 1), \(j + 1)) ≈ \(decimalMagnitude(matrix[i, j])) is below the binary64 range "
+                           + "and rounds to 0, so the rounded matrix has det <= 0; use --arith exact", ExitStatus.badInput)
+            }
             if case .noConvergence = error { throw fail("\(command.input.file): \(error.description)", ExitStatus.noCertifiedResult) }
             if case .tooIllConditioned = error { throw fail("\(command.input.file): \(error.description)", ExitStatus.noCertifiedResult) }
             throw fail("\(command.input.file): \(error.description)", ExitStatus.badInput)
@@ -77,6 +83,19 @@ struct FloatDecomposition {
         if let out = command.out {
             do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
         }
+    }
+
+    private func firstUnderflow(_ rounded: DoubleMatrix) -> (Int, Int)? {
+        for i in 0..<matrix.rows { for j in 0..<matrix.columns where rounded[i, j] == 0 && !matrix[i, j].isZero { return (i, j) } }
+        return nil
+    }
+
+    /// `1.0e-400`: a decimal form of a value that has none in binary64.
+    private func decimalMagnitude(_ x: Rational) -> String {
+        let log10Magnitude = x.log2Magnitude * log10(2.0)
+        var exponent = Int(log10Magnitude.rounded(.down)), mantissa = pow(10, log10Magnitude - Double(exponent))
+        if mantissa >= 9.95 { mantissa /= 10; exponent += 1 }
+        return (x.sign < 0 ? "-" : "") + String(format: "%.1fe%d", mantissa, exponent)
     }
 
     private func exact(_ m: DoubleMatrix) -> RationalMatrix {
