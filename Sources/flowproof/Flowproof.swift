@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Flowproof: ParsableCommand {
@@ -21,4 +22,27 @@ struct Flowproof: ParsableCommand {
         version: "0.1.0",
         subcommands: [Decompose.self, Depth.self, SearchK2.self, Verify.self, Export.self, Plot.self]
     )
+
+    /// `help NAME` with an unknown NAME would print the overview and exit 0;
+    /// a mistyped command must fail like any other bad command line.
+    static func main() {
+        if let (name, parent) = unknownHelpTopic(CommandLine.arguments.dropFirst()) {
+            let known = parent.configuration.subcommands.map { $0._commandName }
+            printError("unknown command '\(name)'" + (known.isEmpty ? "" : " (commands: \(known.joined(separator: ", ")))"))
+            Foundation.exit(64)
+        }
+        main(nil)
+    }
+
+    /// The first name after `help` that is not a subcommand of the command
+    /// named before it, and that command.
+    static func unknownHelpTopic(_ arguments: ArraySlice<String>) -> (String, ParsableCommand.Type)? {
+        guard arguments.first == "help" else { return nil }
+        var command: ParsableCommand.Type = Self.self
+        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == name }) else { return (name, command) }
+            command = next
+        }
+        return nil
+    }
 }
