@@ -16,7 +16,7 @@ public struct CertificateError: Error, Equatable, CustomStringConvertible {
 /// values, and witnesses within the work budget.
 public enum CertificateReader {
     /// Larger files are refused unread.
-    public static let maximumFileSize = 1 << 30
+    public static let maximumFileSize = InputFile.maximumBytes
 
     public static func parse(data: Data) throws(CertificateError) -> Certificate {
         guard !data.isEmpty else { throw CertificateError("empty file") }

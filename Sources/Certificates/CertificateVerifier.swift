@@ -19,13 +19,7 @@ public enum Verdict: Equatable, Sendable {
 /// ```
 public enum CertificateVerifier {
     public static func verify(path: String) -> Verdict {
-        // The size limit is checked on disk, so an oversized file is never read.
-        var status = stat()
-        if stat(path, &status) == 0, status.st_size > CertificateReader.maximumFileSize {
-            return .rejected(reason: "file larger than 1 GiB")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else { return .rejected(reason: "cannot read file") }
-        return verify(data: data)
+        do { return verify(data: try InputFile.read(path)) } catch { return .rejected(reason: error.reason) }
     }
 
     public static func verify(json: String) -> Verdict { verify(data: Data(json.utf8)) }
