@@ -144,6 +144,7 @@ GENERATED = {
     "long-decimal.txt": lambda path: write(path, "0." + "3" * 1_000_000 + " 0\n0 1\n"),
     "long-singular.txt": lambda path: write(path, f"{MEGA_DIGITS} {MEGA_DIGITS}\n{MEGA_DIGITS} {MEGA_DIGITS}\n"),
     "long-integer.txt": lambda path: write(path, f"{MEGA_DIGITS} 0\n0 1\n"),
+    "long-negative-det.txt": lambda path: write(path, f"{MEGA_DIGITS} 0\n0 -1\n"),
     "wide.txt": lambda path: write(path, " ".join(["0"] * 4097) + "\n"),
     "tall.txt": lambda path: write(path, "1\n" * 4097),
     "many-comments.txt": lambda path: write(path, "#\n" * 200_000 + "#" * 1_000_000 + "\n1 1\n1 1\n"),

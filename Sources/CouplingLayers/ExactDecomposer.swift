@@ -15,7 +15,10 @@ public enum DecompositionError: Error, Equatable, CustomStringConvertible {
         case .oddSize(let n): return "matrix is \(n)×\(n); the size must be even (2d×2d, two channel blocks of size d)"
         case .empty: return "matrix is empty"
         case .singular: return "matrix is singular (det = 0); coupling layers are invertible, so no network represents it"
-        case .determinantNegative(let det): return "det = \(det) < 0; coupling networks preserve orientation (every layer has det > 0), so no network represents it"
+        case .determinantNegative(let det):
+            // A determinant of a million digits would make a megabyte-long error line.
+            let text = det.description.count <= 60 ? "det = \(det)" : "det (\(det.description.count) characters)"
+            return "\(text) < 0; coupling networks preserve orientation (every layer has det > 0), so no network represents it"
         case .internalFailure(let why): return "internal error: \(why)"
         }
     }
