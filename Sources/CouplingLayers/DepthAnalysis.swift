@@ -62,11 +62,10 @@ public struct DepthAnalyzer: Sendable {
         if let witness = LowerBounds.witness(for: t, regime: regime) {
             return DepthAnalysis(lowerBound: 3, upperBound: 3, shallowFactorization: nil, witness: witness, numericDepthTwo: nil)
         }
-        let evidence = numeric ? NumericDepthTwo.search(t, regime: regime, seed: seed) : nil
-        // A numerical intertwiner solution is tried as a proof; only one
-        // that passes the exact check counts.
-        if let evidence, let x = evidence.intertwiner, evidence.evidence < 1e-8,
-           let proof = IntertwinerMembership.prove(t, regime: regime, x: x) {
+        // Numerical intertwiner solutions are tried as proofs; only one that
+        // passes the exact check counts.
+        let evidence = numeric ? NumericDepthTwo.search(t, regime: regime, seed: seed, prove: true) : nil
+        if let evidence, let proof = evidence.proof {
             var analysis = DepthAnalysis(lowerBound: 2, upperBound: 2, shallowFactorization: nil, witness: nil, numericDepthTwo: evidence)
             analysis.membership = proof
             return analysis

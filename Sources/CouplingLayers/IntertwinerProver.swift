@@ -170,6 +170,7 @@ extension IntertwinerMembership {
             return (0..<m).map { (g[$0] + c[$0] * rho + qq[$0] * rho * rho) / rho }.max() ?? 0
         }
         let lowest = Int((log2(max(g.max() ?? 0, 1e-300)) + 1).rounded(.up))
+        guard lowest <= 0 else { return nil }   // Newton did not converge
         let ks = Array(max(lowest, -1000)...0)
         guard let k = ks.first(where: { ratio($0) <= 0.5 }) ?? ks.first(where: { ratio($0) < 0.99 }) else { return nil }
         let proof = IntertwinerMembership(fixed: fixed, center: center, radius: .powerOfTwo(k),

@@ -20,6 +20,8 @@ public enum NumericDepthTwo {
         /// Relative residual of the depth-2 factorization built from
         /// `intertwiner` (theory §4.5), measured against `TΔ`.
         public let productResidual: Double?
+        /// The proof of `T ∈ K_2` built from `intertwiner`, when it checks.
+        public var proof: IntertwinerMembership? = nil
 
         /// What the report quotes: the product residual when there is one.
         public var evidence: Double { productResidual ?? residual }
@@ -36,10 +38,11 @@ public enum NumericDepthTwo {
     /// starts in ±1 miss most of them (research/notk2-positive).
     public static let startRange = 5.0
 
-    /// Stops at the first restart whose implied factorization has relative
-    /// residual below `tolerance` (or, for singular `T11`, whose
-    /// characteristic-polynomial residual is). Deterministic for a seed.
-    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 40) -> Result? {
+    /// With `prove`, every intertwiner solution is tried as an
+    /// `IntertwinerMembership` proof and the search stops at the first that
+    /// checks; otherwise (and for singular `T11`) at the first restart whose
+    /// evidence is below `tolerance`. Deterministic for a seed.
+    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 40, prove: Bool = false) -> Result? {
         let b = BlockView(t)
         guard let inverse = t.inverse() else { return nil }
         let d = b.d
@@ -100,13 +103,16 @@ public enum NumericDepthTwo {
             guard norm.isFinite else { continue }
             var result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: nil, productResidual: nil)
             if let numerics, norm < 1e-6, let x0 = numerics.start(delta: d1, u: d2.map { 1 / $0 }, rng: &rng) {
-                let x = numerics.polish(x0).x
+                let (x, relative) = numerics.polish(x0)
                 if let r = IntertwinerNumerics.productResidual(tDouble, d: d, x: x) {
                     result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: x, productResidual: r)
+                    // The product residual grows with cond(P); the proof
+                    // needs only a small intertwiner residual.
+                    if prove, relative < 1e-10 { result.proof = IntertwinerMembership.prove(t, regime: regime, x: x) }
                 }
             }
-            if best == nil || result.evidence < best!.evidence { best = result }
-            if result.evidence < tolerance { break }
+            if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
+            if result.proof != nil || (!prove || numerics == nil) && result.evidence < tolerance { break }
         }
         return best
     }
