@@ -56,12 +56,10 @@ def test_each_field_tampered():
     c = copy.deepcopy(base); c["membership"]["type"] = "krawczyk"; cases.append((c, "type"))
     c = copy.deepcopy(base); c["membership"]["fixed"][0] = str(m["fixed"][0]); cases.append((c, "JSON integers"))
     c = copy.deepcopy(base); c["membership"]["fixed"] = m["fixed"][::-1]; cases.append((c, "increasing"))
-    c = copy.deepcopy(base); k = m["fixed"][-1]
-    free = next(i for i in range(len(m["center"])) if i not in m["fixed"])
-    c["membership"]["fixed"] = sorted(m["fixed"][:-1] + [free]); cases.append((c, ""))
+    c = copy.deepcopy(base); c["membership"]["fixed"][1] = m["fixed"][0]; cases.append((c, "distinct"))
     for i in (0, len(m["center"]) - 1):
         c = copy.deepcopy(base); c["membership"]["center"][i] = str(Fr(m["center"][i]) + Fr(1, 2 ** 20)); cases.append((c, ""))
-    c = copy.deepcopy(base); c["membership"]["preconditioner"][0] = [scaled(x, Fr(1, 4)) for x in m["preconditioner"][0]]; cases.append((c, "Krawczyk"))
+    c = copy.deepcopy(base); c["membership"]["preconditioner"][0] = [scaled(x, -1) for x in m["preconditioner"][0]]; cases.append((c, "Krawczyk"))
     c = copy.deepcopy(base); c["membership"]["pInverse"] = [["0"] * base["d"] for _ in range(base["d"])]; cases.append((c, "nonsingular"))
     c = copy.deepcopy(base); c["matrix"][0][0] = str(Fr(base["matrix"][0][0]) + Fr(1, 1024)); cases.append((c, ""))
     c = copy.deepcopy(base); c["membership"]["radius"] = scaled(m["radius"], Fr(1, 3)); cases.append((c, "dyadic"))

@@ -42,7 +42,7 @@ public enum NumericDepthTwo {
     /// `IntertwinerMembership` proof and the search stops at the first that
     /// checks; otherwise (and for singular `T11`) at the first restart whose
     /// evidence is below `tolerance`. Deterministic for a seed.
-    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 40, prove: Bool = false) -> Result? {
+    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 100, prove: Bool = false) -> Result? {
         let b = BlockView(t)
         guard let inverse = t.inverse() else { return nil }
         let d = b.d

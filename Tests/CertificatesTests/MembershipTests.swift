@@ -35,20 +35,22 @@ import ExactLinearAlgebra
 
     @Test func everyTamperedFieldIsRejected() throws {
         let (certificate, p) = try Self.proven(3, seed: 14, regime: .signed)
-        let reject: (IntertwinerMembership) -> Void = { q in
+        func reject(_ q: IntertwinerMembership, _ sourceLocation: SourceLocation = #_sourceLocation) {
             var c = certificate
             c.claim = .depthTwoMembership(q)
-            #expect(!CertificateVerifier.verify(json: c.jsonText).isAccepted)
+            #expect(!CertificateVerifier.verify(json: c.jsonText).isAccepted, sourceLocation: sourceLocation)
         }
         let tiny = Rational.powerOfTwo(-20)
         var center = p.center
         center[p.fixed.count] += tiny                     // a free or fixed coordinate moved
         reject(IntertwinerMembership(fixed: p.fixed, center: center, radius: p.radius, preconditioner: p.preconditioner, pInverse: p.pInverse))
+        // Another valid gauge may still pass (any passing box is a proof), so
+        // `fixed` is tampered against its format: a repeated coordinate.
         var fixed = p.fixed
-        fixed[0] = (0..<15).first { !p.fixed.contains($0) }!
-        fixed.sort()
+        fixed[1] = fixed[0]
         reject(IntertwinerMembership(fixed: fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner, pInverse: p.pInverse))
-        reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner.map { $0 * Rational(1, 4) }, pInverse: p.pInverse))
+        // Any R with the inequality is a proof (R/4 still passes); −R is not.
+        reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner.map(\.negated), pInverse: p.pInverse))
         reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner, pInverse: .zero(3, 3)))
         // Radius: too small for the residual, too large for the remainder.
         reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: p.radius * .powerOfTwo(-30), preconditioner: p.preconditioner, pInverse: p.pInverse))
