@@ -1,4 +1,5 @@
 import ExactLinearAlgebra
+import FloatLinearAlgebra
 import Foundation
 
 /// Numerical evidence that `T ∈ K_2`: Levenberg–Marquardt on theory §4's
@@ -68,9 +69,17 @@ public enum NumericDepthTwo {
             }
             var r = residuals(x)
             var lambda = 1e-3
-            for _ in 0..<300 {
+            var checkpoint = Double.infinity
+            for iteration in 0..<300 {
                 let norm = sqrt(r.reduce(0) { $0 + $1 * $1 })
                 if norm < tolerance || !norm.isFinite { break }
+                // A restart that gains less than 10 % in 20 steps is
+                // crawling towards the boundary or a local minimum; near a
+                // solution LM converges much faster. Saves most of the time.
+                if iteration % 20 == 0 {
+                    if norm > 0.9 * checkpoint { break }
+                    checkpoint = norm
+                }
                 var jac = [[Double]](repeating: [Double](repeating: 0, count: 2 * d), count: d)
                 for k in 0..<(2 * d) {
                     var xp = x
@@ -117,27 +126,32 @@ public enum NumericDepthTwo {
         return best
     }
 
-    /// Coefficients `c_{d−1} … c_0` of `det(xI − A)` by Faddeev–LeVerrier
-    /// (adequate for the small `d` this search runs at).
+    /// Coefficients `c_1 … c_d` of `det(xI − A) = x^d + c_1 x^(d−1) + ⋯`,
+    /// multiplied out from the real Schur form (a linear factor per real
+    /// eigenvalue, a quadratic per complex pair). Faddeev–LeVerrier, used
+    /// before, lost the search at d >= 10; eigenvalues are stable enough.
     static func characteristicCoefficients(_ a: [Double], _ d: Int) -> [Double] {
-        var m = [Double](repeating: 0, count: d * d)
-        var coefficients: [Double] = []
-        var c = 1.0
-        for k in 1...d {
-            // M_k = A·M_{k−1} + c·I
-            var next = [Double](repeating: 0, count: d * d)
-            for i in 0..<d { for j in 0..<d {
-                var s = i == j ? c : 0
-                for l in 0..<d { s += a[i * d + l] * m[l * d + j] }
-                next[i * d + j] = s
-            } }
-            m = next
-            var trace = 0.0
-            for i in 0..<d { for l in 0..<d { trace += a[i * d + l] * m[l * d + i] } }
-            c = -trace / Double(k)
-            coefficients.append(c)
+        guard let s = DoubleMatrix(rows: d, columns: d, { a[$0 * d + $1] }).realSchurForm?.form else {
+            return [Double](repeating: .nan, count: d)
         }
-        return coefficients
+        var poly = [1.0]   // highest degree first
+        func multiply(_ factor: [Double]) {
+            var next = [Double](repeating: 0, count: poly.count + factor.count - 1)
+            for (i, p) in poly.enumerated() { for (j, f) in factor.enumerated() { next[i + j] += p * f } }
+            poly = next
+        }
+        var i = 0
+        while i < d {
+            if i + 1 < d, s[i + 1, i] != 0 {
+                // [a b; c e]: x² − (a + e)x + (ae − bc).
+                multiply([1, -(s[i, i] + s[i + 1, i + 1]), s[i, i] * s[i + 1, i + 1] - s[i, i + 1] * s[i + 1, i]])
+                i += 2
+            } else {
+                multiply([1, -s[i, i]])
+                i += 1
+            }
+        }
+        return Array(poly.dropFirst())
     }
 
     static func scaledColumns(_ a: [Double], _ d: Int, _ s: [Double]) -> [Double] {
