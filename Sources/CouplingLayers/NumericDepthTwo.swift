@@ -54,12 +54,17 @@ public enum NumericDepthTwo {
         let tDouble = t.entries.map(\.doubleValue)
         var best: Result? = nil
         for restart in 0..<restarts {
-            // Positive: parameters are logs of the scalings. Signed: the
-            // scalings themselves, started with random signs.
-            var x = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : startRange * Double(rng.int(in: -1000...1000)) / 1000 }
-            if regime == .signed { x = x.map { (rng.next() & 1 == 0 ? 1.0 : -1.0) * exp($0) } }
+            // Parameters are logs of the scalings' magnitudes; their signs
+            // are fixed per restart (all positive in the positive regime and
+            // in every even restart, since K_2(positive) ⊆ K_2(signed);
+            // random in odd ones), so a scaling never crosses 0. Random signs
+            // on the raw scalings lost products of two pairs at d = 11, 12.
+            let x0 = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : startRange * Double(rng.int(in: -1000...1000)) / 1000 }
+            let signs = (0..<(2 * d)).map { _ in regime == .signed && restart % 2 == 1 && rng.next() & 1 == 0 ? -1.0 : 1.0 }
+            var x = x0
             let scalings: ([Double]) -> ([Double], [Double]) = { p in
-                regime == .positive ? (p[0..<d].map(exp), p[d...].map(exp)) : (Array(p[0..<d]), Array(p[d...]))
+                let s = (0..<(2 * d)).map { signs[$0] * exp(p[$0]) }
+                return (Array(s[0..<d]), Array(s[d...]))
             }
             let residuals: ([Double]) -> [Double] = { p in
                 let (d1, d2) = scalings(p)
