@@ -13,7 +13,7 @@ public struct DepthAnalysis: Sendable {
     public let numericDepthTwo: NumericDepthTwo.Result?
     /// The verified-existence proof of `T ∈ K_2` when there is no exact
     /// depth-2 factorization (theory §4a); then the minimal depth is 2.
-    public var membership: IntertwinerMembership? = nil
+    public var membership: IntertwinerMembership? { numericDepthTwo?.proof }
 
     public var proven: Bool { lowerBound == upperBound }
 
@@ -63,14 +63,10 @@ public struct DepthAnalyzer: Sendable {
             return DepthAnalysis(lowerBound: 3, upperBound: 3, shallowFactorization: nil, witness: witness, numericDepthTwo: nil)
         }
         // Numerical intertwiner solutions are tried as proofs; only one that
-        // passes the exact check counts.
-        let evidence = numeric ? NumericDepthTwo.search(t, regime: regime, seed: seed, prove: true) : nil
-        if let evidence, let proof = evidence.proof {
-            var analysis = DepthAnalysis(lowerBound: 2, upperBound: 2, shallowFactorization: nil, witness: nil, numericDepthTwo: evidence)
-            analysis.membership = proof
-            return analysis
-        }
-        return DepthAnalysis(lowerBound: 2, upperBound: 3, shallowFactorization: nil, witness: nil, numericDepthTwo: evidence)
+        // passes the exact check (`IntertwinerMembership.check`) counts.
+        let evidence = numeric ? NumericDepthTwo.search(t, regime: regime, seed: seed) : nil
+        return DepthAnalysis(lowerBound: 2, upperBound: evidence?.proof == nil ? 3 : 2, shallowFactorization: nil,
+                             witness: nil, numericDepthTwo: evidence)
     }
 
     /// The factorization that realises `analysis.upperBound`.

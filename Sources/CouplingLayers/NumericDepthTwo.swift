@@ -39,11 +39,11 @@ public enum NumericDepthTwo {
     /// starts in ±1 miss most of them (research/notk2-positive).
     public static let startRange = 5.0
 
-    /// With `prove`, every intertwiner solution is tried as an
-    /// `IntertwinerMembership` proof and the search stops at the first that
-    /// checks; otherwise (and for singular `T11`) at the first restart whose
-    /// evidence is below `tolerance`. Deterministic for a seed.
-    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 100, prove: Bool = false) -> Result? {
+    /// Every intertwiner solution is tried as an `IntertwinerMembership`
+    /// proof, and the search stops at the first that checks; for singular
+    /// `T11`, at the first restart whose residual is below `tolerance`.
+    /// Deterministic for a seed.
+    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 100) -> Result? {
         let b = BlockView(t)
         guard let inverse = t.inverse() else { return nil }
         let d = b.d
@@ -59,9 +59,8 @@ public enum NumericDepthTwo {
             // in every even restart, since K_2(positive) ⊆ K_2(signed);
             // random in odd ones), so a scaling never crosses 0. Random signs
             // on the raw scalings lost products of two pairs at d = 11, 12.
-            let x0 = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : startRange * Double(rng.int(in: -1000...1000)) / 1000 }
+            var x = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : startRange * Double(rng.int(in: -1000...1000)) / 1000 }
             let signs = (0..<(2 * d)).map { _ in regime == .signed && restart % 2 == 1 && rng.next() & 1 == 0 ? -1.0 : 1.0 }
-            var x = x0
             let scalings: ([Double]) -> ([Double], [Double]) = { p in
                 let s = (0..<(2 * d)).map { signs[$0] * exp(p[$0]) }
                 return (Array(s[0..<d]), Array(s[d...]))
@@ -116,17 +115,17 @@ public enum NumericDepthTwo {
             guard (logs.map { $0 - shift } + logs2.map { $0 + shift }).allSatisfy({ abs($0) <= maximumLogScaling }) else { continue }
             guard norm.isFinite else { continue }
             var result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: nil, productResidual: nil)
-            if let numerics, norm < 1e-6, let x0 = numerics.start(delta: d1, u: d2.map { 1 / $0 }, rng: &rng) {
-                let (x, relative) = numerics.polish(x0)
-                if let r = IntertwinerNumerics.productResidual(tDouble, d: d, x: x) {
-                    result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: x, productResidual: r)
+            if let numerics, norm < 1e-6, let start = numerics.start(delta: d1, u: d2.map { 1 / $0 }, rng: &rng) {
+                let (point, relative) = numerics.polish(start)
+                if let r = IntertwinerNumerics.productResidual(tDouble, d: d, x: point) {
+                    result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: point, productResidual: r)
                     // The product residual grows with cond(P); the proof
                     // needs only a small intertwiner residual.
-                    if prove, relative < 1e-10 { result.proof = IntertwinerMembership.prove(t, regime: regime, x: x) }
+                    if relative < 1e-10 { result.proof = IntertwinerMembership.prove(t, regime: regime, x: point) }
                 }
             }
             if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
-            if result.proof != nil || (!prove || numerics == nil) && result.evidence < tolerance { break }
+            if result.proof != nil || numerics == nil && result.evidence < tolerance { break }
         }
         return best
     }
