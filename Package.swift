@@ -22,7 +22,8 @@ let package = Package(
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
         .target(name: "FloatLinearAlgebra", dependencies: ["CLAPACKE"], exclude: ["README.md"]),
         .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra"], exclude: ["README.md"]),
+        // FloatLinearAlgebra: LAPACK for the numerical depth-2 search (the proofs it feeds are checked exactly).
+        .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra", "FloatLinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Certificates", dependencies: ["ExactLinearAlgebra", "CouplingLayers"], exclude: ["README.md"]),
         .target(name: "LayerExport", dependencies: [
             "ExactLinearAlgebra", "CouplingLayers",

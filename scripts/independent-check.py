@@ -374,6 +374,8 @@ def check_depth(cert, T, d, regime):
         raise Bad(f"depth {m}: version 1 defines proofs for depth 1, 2, 3 only")
     if cert.get("arithmetic", "exact") != "exact":
         raise Bad("depth: layers must be an exact factorization")
+    if m == 2 and "membership" in cert:
+        return check_membership_depth(cert, T, d, regime)
     # The witness first: an over-budget one is rejected before any product.
     wit = check_witness(cert, T, d, regime) if m == 3 else None
     P = check_layers(cert, d, regime, False, want_pairs=m)
@@ -386,6 +388,100 @@ def check_depth(cert, T, d, regime):
             raise Bad("depth 2 claimed but T is in K_1")
         return "depth 2 (T not in K_1)"
     return f"depth 3 ({wit})"
+
+
+# ------------------------------------------- depth 2 by verified membership
+
+MEMBERSHIP_MAX_D, MEMBERSHIP_MAX_BITS = 16, 256
+
+
+def dyadic(s, where):
+    """A canonical rational p/2^k of at most 256 bits (format section 7.1)."""
+    v = rational(s, where)
+    if v.denominator & (v.denominator - 1) or max(abs(v.numerator).bit_length(), v.denominator.bit_length()) > MEMBERSHIP_MAX_BITS:
+        raise Bad(f"{where}: membership numbers must be dyadic rationals of at most {MEMBERSHIP_MAX_BITS} bits")
+    return v
+
+
+def check_membership_depth(cert, T, d, regime):
+    """Minimal depth 2: T not in K_1, and a Krawczyk box for the intertwiner
+    system T11 diag(delta) P = P diag(u) V (theory.md section 4a) with delta, u
+    admissible and P nonsingular on the box, so T is in K_2 by section 4.5."""
+    if "layers" in cert:
+        raise Bad("a depth 2 certificate has 'layers' or 'membership', not both")
+    if in_K1(T, d, regime):
+        raise Bad("depth 2 claimed but T is in K_1")
+    mem = field(cert, "membership")
+    if field(mem, "type", "membership") != "krawczyk-intertwiner":
+        raise Bad(f"membership.type: expected 'krawczyk-intertwiner', got {mem['type']!r}")
+    if d > MEMBERSHIP_MAX_D:   # the budget, before reading the large arrays
+        raise Bad(f"membership: d = {d} exceeds the work budget (d <= {MEMBERSHIP_MAX_D})")
+    n, m = d * d + 2 * d, d * d
+    fixed = field(mem, "fixed", "membership")
+    if not isinstance(fixed, list) or len(fixed) != 2 * d or any(type(k) is not int for k in fixed):
+        raise Bad(f"membership.fixed: expected a list of {2 * d} JSON integers")
+    if fixed != sorted(set(fixed)) or fixed[0] < 0 or fixed[-1] >= n:
+        raise Bad(f"membership.fixed: must be distinct, increasing, in 0..{n - 1}")
+    x = vector(field(mem, "center", "membership"), n, "membership.center", dyadic)
+    rho = dyadic(field(mem, "radius", "membership"), "membership.radius")
+    R = matrix(field(mem, "preconditioner", "membership"), m, m, "membership.preconditioner", dyadic)
+    Q = matrix(field(mem, "pInverse", "membership"), d, d, "membership.pInverse", dyadic)
+    if rho <= 0:
+        raise Bad("membership.radius must be > 0")
+    T11 = blocks(T, d)[0]
+    if int_det([[int(v * math.lcm(*(w.denominator for r in T11 for w in r))) for v in r] for r in T11]) == 0:
+        raise Bad("T11 is singular (the intertwiner system needs det T11 != 0)")
+    V = v_block(T, d)
+    for k in range(2 * d):   # delta (k < d) and u admissible on the whole box
+        c = x[k]
+        ok = admissible(c, regime) if k in fixed else (c - rho > 0 or (regime == "signed" and c + rho < 0))
+        if not ok:
+            raise Bad(f"membership: {'delta' if k < d else 'u'}[{k % d}] not admissible on the whole box")
+    P = [[x[2 * d + i * d + j] for j in range(d)] for i in range(d)]
+    QP = matmul(Q, P)
+    e_norm = max(sum(abs(int(i == j) - QP[i][j]) for j in range(d)) for i in range(d))
+    q_norm = max(sum(abs(v) for v in row) for row in Q)
+    if e_norm + q_norm * d * rho >= 1:
+        raise Bad("membership: cannot prove P nonsingular on the box")
+    # Free coordinates and the Jacobian J(x~) on them (sparse rows), G(x~), and
+    # s_(i,j) = sum_k |T11[i][k]| + |V[k][j]|, which bounds the bilinear remainder.
+    free = [k for k in range(n) if k not in set(fixed)]
+    col = {k: a for a, k in enumerate(free)}
+    M = [[T11[i][k] * x[k] for k in range(d)] for i in range(d)]
+    N = [[x[d + l] * V[l][j] for j in range(d)] for l in range(d)]
+    MP, PN = matmul(M, P), matmul(P, N)
+    G = [MP[i][j] - PN[i][j] for i in range(d) for j in range(d)]
+    rows, s = [], []
+    for i in range(d):
+        for j in range(d):
+            row = {}
+            for k, v in [(k, T11[i][k] * P[k][j]) for k in range(d)] + [(d + k, -P[i][k] * V[k][j]) for k in range(d)] \
+                    + [(2 * d + k * d + j, M[i][k]) for k in range(d)] + [(2 * d + i * d + k, -N[k][j]) for k in range(d)]:
+                if k in col:
+                    row[col[k]] = row.get(col[k], 0) + v
+            rows.append(row)
+            s.append(sum(abs(T11[i][k]) + abs(V[k][j]) for k in range(d)))
+    # Exact integer arithmetic over common denominators (R is dyadic).
+    dR = max(v.denominator for r in R for v in r)
+    dJ = math.lcm(*(v.denominator for row in rows for v in row.values()))
+    Ri = [[int(v * dR) for v in r] for r in R]
+    Ji = [[(c, int(v * dJ)) for c, v in row.items()] for row in rows]
+    worst = Fraction(0)
+    for a in range(m):
+        acc = [0] * m
+        for e, r in enumerate(Ri[a]):
+            if r:
+                for c, v in Ji[e]:
+                    acc[c] += r * v
+        acc[a] -= dR * dJ
+        c_a = Fraction(sum(abs(v) for v in acc), dR * dJ)
+        g_a = abs(sum(R[a][e] * G[e] for e in range(m) if R[a][e]))
+        q_a = sum(abs(R[a][e]) * s[e] for e in range(m))
+        total = g_a + c_a * rho + q_a * rho * rho
+        if total >= rho:
+            raise Bad(f"membership: Krawczyk inclusion fails for free coordinate {a} ({approx(total)} >= radius {approx(rho)})")
+        worst = max(worst, total / rho)
+    return f"depth 2 (T not in K_1; K_2 by krawczyk-intertwiner, contraction {approx(worst)})"
 
 
 def check_certificate(cert):

@@ -57,6 +57,31 @@ def random_integer(d, rng):
                 t[0] = [-x for x in t[0]]
             return t
 
+def gaussian_grid(d, rng):
+    """Gaussian entries rounded to the 2^-10 grid, as "p/1024" strings; det > 0."""
+    n = 2 * d
+    while True:
+        t = [[round(rng.gauss(0, 1) * 1024) for _ in range(n)] for _ in range(n)]
+        value = det(t)
+        if value != 0:
+            if value < 0:
+                t[0] = [-x for x in t[0]]
+            return [[str(x) + "/1024" for x in row] for row in t]
+
+def membership_proofs(flowproof, out, tmp):
+    """Depth 2 proven by a Krawczyk box (docs/certificate-format.md 7.1)."""
+    rng = random.Random(2028)
+    for d, regime in ((2, "positive"), (3, "signed"), (4, "positive"), (6, "signed"), (8, "positive")):
+        source = os.path.join(tmp, f"gaussian-d{d}.txt")
+        with open(source, "w") as f:
+            f.write("\n".join(" ".join(row) for row in gaussian_grid(d, rng)) + "\n")
+        target = os.path.join(out, "k2-membership", f"gaussian-d{d}-{regime}.json")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        result = subprocess.run([flowproof, "depth", source, "--regime", regime, "--seed", "0", "--out", target, "--json"],
+                                check=True, capture_output=True, text=True)
+        assert '"membership": "krawczyk-intertwiner"' in result.stdout, (target, result.stdout)
+        print(target)
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--flowproof", default=".build/release/flowproof")
@@ -86,6 +111,7 @@ def main():
                 subprocess.run([args.flowproof, "decompose", source, "--seed", "0", "--out", target, "--json",
                                 *options.get(family, [])], check=True, stdout=subprocess.DEVNULL)
                 print(target)
+        membership_proofs(args.flowproof, args.out, tmp)
     # Certified counterexamples to depth 2 (depth certificates, depth 3).
     for regime in ("positive", "signed"):
         for d in range(2, 9):

@@ -10,12 +10,15 @@ public enum Claim: Equatable, Sendable {
     case notInK2(NotInK2Witness)
     /// Minimal depth `layers.count`, with the lower-bound proof when it is 3.
     case depth(layers: [CouplingPair], witness: NotInK2Witness?)
+    /// Minimal depth 2 without an exact factorization: `T ∉ K_1` (exact)
+    /// and a verified-existence proof of `T ∈ K_2` (theory §4a).
+    case depthTwoMembership(IntertwinerMembership)
 
     public var name: String {
         switch self {
         case .exactFactorization, .binary64Factorization: return "factorization"
         case .notInK2: return "not-in-K2"
-        case .depth: return "depth"
+        case .depth, .depthTwoMembership: return "depth"
         }
     }
 }

@@ -62,6 +62,11 @@ public enum CertificateReader {
             if let arithmetic = root["arithmetic"], string(arithmetic) != "exact" {
                 throw CertificateError("a depth certificate needs exact arithmetic")
             }
+            if depth == 2, let m = root["membership"] {
+                guard root["layers"] == nil else { throw CertificateError("a depth 2 certificate has 'layers' or 'membership', not both") }
+                claim = .depthTwoMembership(try membership(m, d: d))
+                break
+            }
             let parsed = try layers(root["layers"], d: d, binary64: false)
             guard parsed.count == depth else {
                 throw CertificateError("depth \(depth) but \(parsed.count) layers")
@@ -171,6 +176,32 @@ public enum CertificateReader {
         default:
             throw CertificateError("unknown witness type '\(type)'")
         }
+    }
+
+    /// A `krawczyk-intertwiner` membership object (format §7.1); the size
+    /// budget is checked before the large arrays are read.
+    static func membership(_ value: StrictJSON.Value, d: Int) throws(CertificateError) -> IntertwinerMembership {
+        guard case .object = value, string(value["type"]) == "krawczyk-intertwiner" else {
+            throw CertificateError("membership must be an object with type \"krawczyk-intertwiner\"")
+        }
+        guard d <= IntertwinerMembership.maximumD else {
+            throw CertificateError("membership: d = \(d) exceeds the work budget (d <= \(IntertwinerMembership.maximumD))")
+        }
+        let n = d * d + 2 * d
+        guard case .array(let list) = value["fixed"], list.count == 2 * d else {
+            throw CertificateError("membership.fixed must be a list of \(2 * d) integers")
+        }
+        var fixed: [Int] = []
+        for x in list {
+            guard let k = integer(x), k >= 0, k < n else { throw CertificateError("membership.fixed: entries must be integers in 0..<\(n)") }
+            fixed.append(k)
+        }
+        return IntertwinerMembership(
+            fixed: fixed,
+            center: try vector(value["center"], count: n, field: "membership.center", binary64: false),
+            radius: try rational(value["radius"], field: "membership.radius", binary64: false),
+            preconditioner: try rationalMatrix(value["preconditioner"], rows: d * d, columns: d * d, field: "membership.preconditioner", binary64: false),
+            pInverse: try rationalMatrix(value["pInverse"], rows: d, columns: d, field: "membership.pInverse", binary64: false))
     }
 
     /// `witness.j`, with `1 <= j < d` and `C(d, j)` within the work budget.

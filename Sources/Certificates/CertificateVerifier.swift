@@ -65,6 +65,13 @@ public enum CertificateVerifier {
                 try checkWitness(witness, matrix: c.matrix, regime: regime)
             }
             return "depth=\(layers.count) proven\(witness.map { " witness=\($0.typeName)" } ?? "") height=\(CouplingPair.heightBits(layers)) \(base)"
+        case .depthTwoMembership(let proof):
+            guard DepthOne.obstruction(of: c.matrix, regime: regime) != nil else {
+                throw CertificateError("depth 2 claimed but the matrix is in K_1")
+            }
+            let contraction: Double
+            do { contraction = try proof.check(c.matrix, regime: regime) } catch { throw CertificateError("membership: \(error.reason)") }
+            return "depth=2 proven membership=krawczyk-intertwiner contraction=\(String(format: "%.3g", contraction)) \(base)"
         }
     }
 

@@ -11,7 +11,7 @@ extension Certificate {
             ("claim", quoted(claim.name)),
         ]
         switch claim {
-        case .exactFactorization, .depth: fields.append(("arithmetic", quoted("exact")))
+        case .exactFactorization, .depth, .depthTwoMembership: fields.append(("arithmetic", quoted("exact")))
         case .binary64Factorization: fields.append(("arithmetic", quoted("binary64")))
         case .notInK2: break
         }
@@ -30,6 +30,9 @@ extension Certificate {
             fields.append(("depth", String(layers.count)))
             fields.append(("layers", layersJSON(layers, number: \.description)))
             if let witness { fields.append(("witness", witnessJSON(witness))) }
+        case .depthTwoMembership(let proof):
+            fields.append(("depth", "2"))
+            fields.append(("membership", membershipJSON(proof)))
         }
         for (key, value) in extras {
             switch value {
@@ -72,6 +75,15 @@ private func layersJSON(_ layers: [CouplingPair], number: (Rational) -> String) 
             + "      \"D\": \(matrixJSON(layer.D, indent: "      ", number: number))\n    }"
     }
     return "[\n" + items.joined(separator: ",\n") + "\n  ]"
+}
+
+private func membershipJSON(_ p: IntertwinerMembership) -> String {
+    "{\n    \"type\": \"krawczyk-intertwiner\",\n"
+        + "    \"fixed\": [\(p.fixed.map(String.init).joined(separator: ", "))],\n"
+        + "    \"center\": \(vectorJSON(p.center, number: \.description)),\n"
+        + "    \"radius\": \(quoted(p.radius.description)),\n"
+        + "    \"preconditioner\": \(matrixJSON(p.preconditioner, indent: "    ", number: \.description)),\n"
+        + "    \"pInverse\": \(matrixJSON(p.pInverse, indent: "    ", number: \.description))\n  }"
 }
 
 private func witnessJSON(_ w: NotInK2Witness) -> String {

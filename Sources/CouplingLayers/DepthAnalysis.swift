@@ -9,8 +9,11 @@ public struct DepthAnalysis: Sendable {
     public let shallowFactorization: ExactFactorization?
     /// The proof of `T ∉ K_2`, when `lowerBound == 3`.
     public let witness: NotInK2Witness?
-    /// Numerical evidence for `T ∈ K_2` when neither bound is tight.
+    /// Numerical evidence for `T ∈ K_2` when no exact bound is tight.
     public let numericDepthTwo: NumericDepthTwo.Result?
+    /// The verified-existence proof of `T ∈ K_2` when there is no exact
+    /// depth-2 factorization (theory §4a); then the minimal depth is 2.
+    public var membership: IntertwinerMembership? { numericDepthTwo?.proof }
 
     public var proven: Bool { lowerBound == upperBound }
 
@@ -25,7 +28,7 @@ public struct DepthAnalysis: Sendable {
 
     public var outcome: Outcome {
         if proven { return [.depth1, .depth2, .depth3][upperBound - 1] }
-        if let n = numericDepthTwo, n.residual < NumericDepthTwo.tolerance { return .numericK2 }
+        if let n = numericDepthTwo, n.evidence < NumericDepthTwo.tolerance { return .numericK2 }
         return .undecided
     }
 }
@@ -59,8 +62,11 @@ public struct DepthAnalyzer: Sendable {
         if let witness = LowerBounds.witness(for: t, regime: regime) {
             return DepthAnalysis(lowerBound: 3, upperBound: 3, shallowFactorization: nil, witness: witness, numericDepthTwo: nil)
         }
+        // Numerical intertwiner solutions are tried as proofs; only one that
+        // passes the exact check (`IntertwinerMembership.check`) counts.
         let evidence = numeric ? NumericDepthTwo.search(t, regime: regime, seed: seed) : nil
-        return DepthAnalysis(lowerBound: 2, upperBound: 3, shallowFactorization: nil, witness: nil, numericDepthTwo: evidence)
+        return DepthAnalysis(lowerBound: 2, upperBound: evidence?.proof == nil ? 3 : 2, shallowFactorization: nil,
+                             witness: nil, numericDepthTwo: evidence)
     }
 
     /// The factorization that realises `analysis.upperBound`.

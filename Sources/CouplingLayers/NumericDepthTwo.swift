@@ -1,19 +1,31 @@
 import ExactLinearAlgebra
+import FloatLinearAlgebra
 import Foundation
 
 /// Numerical evidence that `T ∈ K_2`: Levenberg–Marquardt on theory §4's
-/// necessary condition `χ(T11Δ1) = χ(Δ2⁻¹V)` over admissible diagonals.
+/// necessary condition `χ(T11Δ1) = χ(Δ2⁻¹V)` over admissible diagonals,
+/// then (for invertible `T11`) the intertwiner system of §4a polished from
+/// that start, with the residual of the depth-2 factorization it implies.
 ///
-/// A small residual is evidence, never a proof: the solution is generally
-/// algebraic, and equal characteristic polynomials imply similarity only
-/// generically (Flanders' condition). Results are reported as
-/// "in K_2 numerically (residual r)".
+/// A small residual is evidence, never a proof (the proof is
+/// `IntertwinerMembership`). Results are reported as
+/// "in K_2 numerically (residual r)", with `r = evidence`.
 public enum NumericDepthTwo {
     public struct Result: Sendable {
         /// Relative residual of the characteristic-polynomial system.
         public let residual: Double
         public let delta1: [Double]
         public let delta2: [Double]
+        /// `(δ, u = 1/γ, P)` solving the intertwiner system (`T11` invertible).
+        public let intertwiner: [Double]?
+        /// Relative residual of the depth-2 factorization built from
+        /// `intertwiner` (theory §4.5), measured against `TΔ`.
+        public let productResidual: Double?
+        /// The proof of `T ∈ K_2` built from `intertwiner`, when it checks.
+        public var proof: IntertwinerMembership? = nil
+
+        /// What the report quotes: the product residual when there is one.
+        public var evidence: Double { productResidual ?? residual }
     }
 
     /// Residuals below this count as a numerical solution.
@@ -22,21 +34,36 @@ public enum NumericDepthTwo {
     /// Scalings beyond `e^±20` (about 5e8) count as degenerate.
     public static let maximumLogScaling = 20.0
 
-    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 6) -> Result? {
+    /// Log-scalings of the restarts after the first are uniform in ±5: the
+    /// real positive solutions of random Gaussian inputs sit up to ±13, and
+    /// starts in ±1 miss most of them (research/notk2-positive).
+    public static let startRange = 5.0
+
+    /// Every intertwiner solution is tried as an `IntertwinerMembership`
+    /// proof, and the search stops at the first that checks; for singular
+    /// `T11`, at the first restart whose residual is below `tolerance`.
+    /// Deterministic for a seed.
+    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 100) -> Result? {
         let b = BlockView(t)
         guard let inverse = t.inverse() else { return nil }
         let d = b.d
         let t11 = b.t11.entries.map(\.doubleValue)
         let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d)).entries.map(\.doubleValue)
         var rng = SeededGenerator(seed: seed)
+        let numerics = b.t11.determinant.isZero ? nil : IntertwinerNumerics(t11: t11, v: v, d: d)
+        let tDouble = t.entries.map(\.doubleValue)
         var best: Result? = nil
         for restart in 0..<restarts {
-            // Positive: parameters are logs of the scalings. Signed: the
-            // scalings themselves, started with random signs.
-            var x = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : Double(rng.int(in: -1000...1000)) / 1000 }
-            if regime == .signed { x = x.map { (rng.next() & 1 == 0 ? 1.0 : -1.0) * exp($0) } }
+            // Parameters are logs of the scalings' magnitudes; their signs
+            // are fixed per restart (all positive in the positive regime and
+            // in every even restart, since K_2(positive) ⊆ K_2(signed);
+            // random in odd ones), so a scaling never crosses 0. Random signs
+            // on the raw scalings lost products of two pairs at d = 11, 12.
+            var x = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : startRange * Double(rng.int(in: -1000...1000)) / 1000 }
+            let signs = (0..<(2 * d)).map { _ in regime == .signed && restart % 2 == 1 && rng.next() & 1 == 0 ? -1.0 : 1.0 }
             let scalings: ([Double]) -> ([Double], [Double]) = { p in
-                regime == .positive ? (p[0..<d].map(exp), p[d...].map(exp)) : (Array(p[0..<d]), Array(p[d...]))
+                let s = (0..<(2 * d)).map { signs[$0] * exp(p[$0]) }
+                return (Array(s[0..<d]), Array(s[d...]))
             }
             let residuals: ([Double]) -> [Double] = { p in
                 let (d1, d2) = scalings(p)
@@ -46,9 +73,17 @@ public enum NumericDepthTwo {
             }
             var r = residuals(x)
             var lambda = 1e-3
-            for _ in 0..<300 {
+            var checkpoint = Double.infinity
+            for iteration in 0..<300 {
                 let norm = sqrt(r.reduce(0) { $0 + $1 * $1 })
                 if norm < tolerance || !norm.isFinite { break }
+                // A restart that gains less than 10 % in 20 steps is
+                // crawling towards the boundary or a local minimum; near a
+                // solution LM converges much faster. Saves most of the time.
+                if iteration % 20 == 0 {
+                    if norm > 0.9 * checkpoint { break }
+                    checkpoint = norm
+                }
                 var jac = [[Double]](repeating: [Double](repeating: 0, count: 2 * d), count: d)
                 for k in 0..<(2 * d) {
                     var xp = x
@@ -78,35 +113,49 @@ public enum NumericDepthTwo {
             let logs = d1.map { log(abs($0)) }, logs2 = d2.map { log(abs($0)) }
             let shift = logs.reduce(0, +) / Double(d)
             guard (logs.map { $0 - shift } + logs2.map { $0 + shift }).allSatisfy({ abs($0) <= maximumLogScaling }) else { continue }
-            if norm.isFinite, best == nil || norm < best!.residual {
-                best = Result(residual: norm, delta1: d1, delta2: d2)
+            guard norm.isFinite else { continue }
+            var result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: nil, productResidual: nil)
+            if let numerics, norm < 1e-6, let start = numerics.start(delta: d1, u: d2.map { 1 / $0 }, rng: &rng) {
+                let (point, relative) = numerics.polish(start)
+                if let r = IntertwinerNumerics.productResidual(tDouble, d: d, x: point) {
+                    result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: point, productResidual: r)
+                    // The product residual grows with cond(P); the proof
+                    // needs only a small intertwiner residual.
+                    if relative < 1e-10 { result.proof = IntertwinerMembership.prove(t, regime: regime, x: point) }
+                }
             }
-            if norm < tolerance { break }
+            if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
+            if result.proof != nil || numerics == nil && result.evidence < tolerance { break }
         }
         return best
     }
 
-    /// Coefficients `c_{d−1} … c_0` of `det(xI − A)` by Faddeev–LeVerrier
-    /// (adequate for the small `d` this search runs at).
+    /// Coefficients `c_1 … c_d` of `det(xI − A) = x^d + c_1 x^(d−1) + ⋯`,
+    /// multiplied out from the real Schur form (a linear factor per real
+    /// eigenvalue, a quadratic per complex pair). Faddeev–LeVerrier, used
+    /// before, lost the search at d >= 10; eigenvalues are stable enough.
     static func characteristicCoefficients(_ a: [Double], _ d: Int) -> [Double] {
-        var m = [Double](repeating: 0, count: d * d)
-        var coefficients: [Double] = []
-        var c = 1.0
-        for k in 1...d {
-            // M_k = A·M_{k−1} + c·I
-            var next = [Double](repeating: 0, count: d * d)
-            for i in 0..<d { for j in 0..<d {
-                var s = i == j ? c : 0
-                for l in 0..<d { s += a[i * d + l] * m[l * d + j] }
-                next[i * d + j] = s
-            } }
-            m = next
-            var trace = 0.0
-            for i in 0..<d { for l in 0..<d { trace += a[i * d + l] * m[l * d + i] } }
-            c = -trace / Double(k)
-            coefficients.append(c)
+        guard let s = DoubleMatrix(rows: d, columns: d, { a[$0 * d + $1] }).realSchurForm?.form else {
+            return [Double](repeating: .nan, count: d)
         }
-        return coefficients
+        var poly = [1.0]   // highest degree first
+        func multiply(_ factor: [Double]) {
+            var next = [Double](repeating: 0, count: poly.count + factor.count - 1)
+            for (i, p) in poly.enumerated() { for (j, f) in factor.enumerated() { next[i + j] += p * f } }
+            poly = next
+        }
+        var i = 0
+        while i < d {
+            if i + 1 < d, s[i + 1, i] != 0 {
+                // [a b; c e]: x² − (a + e)x + (ae − bc).
+                multiply([1, -(s[i, i] + s[i + 1, i + 1]), s[i, i] * s[i + 1, i + 1] - s[i, i + 1] * s[i + 1, i]])
+                i += 2
+            } else {
+                multiply([1, -s[i, i]])
+                i += 1
+            }
+        }
+        return Array(poly.dropFirst())
     }
 
     static func scaledColumns(_ a: [Double], _ d: Int, _ s: [Double]) -> [Double] {

@@ -11,7 +11,9 @@ struct Depth: ParsableCommand {
         Proves a lower bound only with a witness that the certificate verifier accepts \
         (theory.md §3–4: K_1 test, principal-minor signs, T11 = 0 systems). When no proof \
         separates depth 2 from 3, a numerical search on the characteristic-polynomial system \
-        reports "in K_2 numerically (residual r)" — evidence, not a proof.
+        reports "in K_2 numerically (residual r)" — evidence, not a proof — unless a \
+        Krawczyk test on the intertwiner system (theory.md §4a) proves T ∈ K_2: then the \
+        minimal depth 2 is proven by a `depth` certificate with a `membership` object.
 
         --out writes a `depth` certificate when the minimum is proven, otherwise the best \
         `factorization` certificate (depth 3).
@@ -35,18 +37,26 @@ struct Depth: ParsableCommand {
         let t = try input.readMatrix()
         let analyzer = DepthAnalyzer(seed: input.seed)
         let analysis: DepthAnalysis
-        let factorization: ExactFactorization
+        // No factorization when depth 2 is proven by membership: none exists
+        // in rational numbers in general, and the depth-3 one is not needed.
+        let factorization: ExactFactorization?
         do {
             analysis = try analyzer.analyze(t, regime: input.regime)
-            factorization = try analyzer.factorization(of: t, regime: input.regime, analysis: analysis)
+            factorization = analysis.membership == nil
+                ? try analyzer.factorization(of: t, regime: input.regime, analysis: analysis) : nil
         } catch {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
             throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
         }
         let extras: [(key: String, value: Certificate.ExtraValue)] = [("generator", .string(flowproofGenerator)), ("seed", .string(String(input.seed)))]
-        let certificate = analysis.proven
-            ? Certificate(regime: input.regime, matrix: t, claim: .depth(layers: factorization.layers, witness: analysis.witness), extras: extras)
-            : Certificate(factorization: factorization, seed: input.seed)
+        let certificate: Certificate
+        if let proof = analysis.membership {
+            certificate = Certificate(regime: input.regime, matrix: t, claim: .depthTwoMembership(proof), extras: extras)
+        } else if analysis.proven {
+            certificate = Certificate(regime: input.regime, matrix: t, claim: .depth(layers: factorization!.layers, witness: analysis.witness), extras: extras)
+        } else {
+            certificate = Certificate(factorization: factorization!, seed: input.seed)
+        }
         // A bound is reported only if its certificate verifies.
         do { _ = try CertificateVerifier.check(certificate) } catch {
             throw fail("internal error: the certificate does not verify: \(error.message)", ExitStatus.internalError)
@@ -55,7 +65,7 @@ struct Depth: ParsableCommand {
             do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
         }
         let seconds = Date().timeIntervalSince(start)
-        let numericResidual = analysis.numericDepthTwo.map(\.residual)
+        let numericResidual = analysis.numericDepthTwo.map(\.evidence)
         if json {
             print(JSONValue.object([
                 ("command", .string("depth")),
@@ -67,15 +77,18 @@ struct Depth: ParsableCommand {
                 ("proven", .bool(analysis.proven)),
                 ("outcome", .string(analysis.outcome.rawValue)),
                 ("witness", analysis.witness.map { .string($0.typeName) } ?? .null),
+                ("membership", analysis.membership == nil ? .null : .string("krawczyk-intertwiner")),
                 ("numericK2Residual", numericResidual.map(JSONValue.double) ?? .null),
-                ("heightBits", .int(factorization.heightBits)),
+                ("heightBits", factorization.map { .int($0.heightBits) } ?? .null),
                 ("seconds", .double((seconds * 1000).rounded() / 1000)),
                 ("certificate", out.map(JSONValue.string) ?? .null),
             ]).text)
             return
         }
         print("\(input.file): d = \(t.rows / 2), regime = \(input.regime.rawValue)")
-        if analysis.proven {
+        if analysis.membership != nil {
+            print("minimal depth 2 (proven: verified existence of a depth-2 factorization, Krawczyk test on the intertwiner system)")
+        } else if analysis.proven {
             print("minimal depth \(analysis.upperBound) (proven)")
         } else {
             print("minimal depth 2 or 3 (proven bounds)")
@@ -85,8 +98,12 @@ struct Depth: ParsableCommand {
         case 2: print("  not in K_1: \(DepthOne.obstruction(of: t, regime: input.regime) ?? "")")
         default: print("  not in K_2: witness \(witnessText(analysis.witness!)) (verified)")
         }
-        if analysis.upperBound == 2 { print("  exact depth-2 factorization (verified)") }
-        if analysis.upperBound == 3 { print("  exact depth-3 factorization, max entry height \(factorization.heightBits) bits (verified)") }
+        if let proof = analysis.membership {
+            print("  in K_2: box of radius \(String(format: "%.1e", proof.radius.doubleValue)) around a solution of T11·diag(δ)·P = P·diag(u)·V, δ, u admissible, P nonsingular (verified exactly)")
+        } else if let factorization {
+            if analysis.upperBound == 2 { print("  exact depth-2 factorization (verified)") }
+            if analysis.upperBound == 3 { print("  exact depth-3 factorization, max entry height \(factorization.heightBits) bits (verified)") }
+        }
         if !analysis.proven {
             if let r = numericResidual, r < NumericDepthTwo.tolerance {
                 print(String(format: "  in K_2 numerically (residual %.1e), not proven", r))

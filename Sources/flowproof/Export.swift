@@ -70,6 +70,8 @@ struct Export: ParsableCommand {
             layers = l
         case .notInK2:
             throw fail("\(certificate): a not-in-K2 certificate has no layers to export", ExitStatus.badInput)
+        case .depthTwoMembership:
+            throw fail("\(certificate): a membership proof has no layers to export (it proves that a depth-2 network exists)", ExitStatus.badInput)
         }
 
         let arrays = LayerArrays(layers: layers, matrix: parsed.matrix)
