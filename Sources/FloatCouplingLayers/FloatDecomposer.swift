@@ -6,7 +6,7 @@ import FloatLinearAlgebra
 /// ```swift
 /// var g = GaussianMatrixSource(seed: 7)
 /// let t = g.matrix(rows: 8, columns: 8)     // flip a column if det < 0
-/// let f = try FloatDecomposer.decompose(t)  // depth 3, positive regime
+/// let f = try FloatDecomposer.decompose(t)  // shallowest depth meeting accuracyBar
 /// let r = FloatResidual.bound(t, f.layers)  // certified ‖T − product‖_F
 /// ```
 ///
@@ -25,51 +25,89 @@ public enum FloatDecomposer {
     /// A least-squares start that stalls below this counts as converged.
     public static let acceptable = 1e-13
 
-    /// The depth used when none is asked for: 3 where least squares finds
-    /// well-conditioned depth-3 layers, otherwise the depth of
-    /// `OrthogonalBlockConstruction` (the depth-3 construction is useless
-    /// there, see `CommutatorConstruction`).
-    public static func defaultDepth(d: Int) -> Int {
-        d <= denseLimit ? 3 : OrthogonalBlockConstruction.depth
-    }
+    /// Largest accepted `‖T − product‖_F / ‖T‖_F` (binary64 estimate) before
+    /// the default ladder moves on to the next depth.
+    public static let accuracyBar = 1e-12
 
-    /// Methods by requested depth `k`: `k >= 7` uses `OrthogonalBlockConstruction`
-    /// (padded with identity pairs); below that, least squares for
-    /// `d <= denseLimit` and the §5 port above it.
+    /// Depths tried in order when none is asked for; the last is accepted
+    /// whatever its residual, so a valid input always gets layers.
+    public static let ladder = [3, OrthogonalBlockConstruction.depth]
+
+    /// Without `depth`, the rungs of `ladder` in order until one meets
+    /// `accuracyBar` (the reasons for skipping go into `fallback`). With
+    /// `depth = k`, exactly `k` or an error: `k >= 7` uses
+    /// `OrthogonalBlockConstruction` (padded with identity pairs); below
+    /// that, least squares for `d <= denseLimit` and the §5 port above it.
     public static func decompose(_ t: DoubleMatrix, depth requested: Int? = nil, regime: FloatRegime = .positive,
                                  seed: UInt64 = 1) throws(FloatDecompositionError) -> FloatFactorization
     {
         let (d, determinant) = try FloatInputCheck.validate(t)
-        let depth = requested ?? defaultDepth(d: d)
-        guard depth >= 1, d <= denseLimit || depth >= 3 else { throw .invalidDepth(depth) }
+        if let requested { guard requested >= 1, d <= denseLimit || requested >= 3 else { throw .invalidDepth(requested) } }
         let s = Foundation.exp2(determinant.log2Magnitude / Double(2 * d))
         let unit = (1 / s) * t
-        var layers: [FloatCouplingPair]
-        let method: FloatFactorization.Method
-        if depth >= OrthogonalBlockConstruction.depth, let built = OrthogonalBlockConstruction.layers(unit) {
-            layers = built + Array(repeating: .identity(d), count: depth - built.count)
-            method = .orthogonalBlocks
-        } else if d <= denseLimit {
-            layers = try leastSquares(unit, depth: depth, seed: seed)
-            method = .leastSquares
-        } else {
-            guard let built = CommutatorConstruction.layers(unit, seed: seed) else {
-                throw .noConvergence(relativeResidual: .infinity)
+        let rungs = requested.map { [$0] } ?? ladder
+        var skipped: [String] = []
+        for depth in rungs {
+            let isLast = depth == rungs.last
+            let built: (layers: [FloatCouplingPair], method: FloatFactorization.Method)
+            do { built = try layers(unit, depth: depth, seed: seed) } catch {
+                if isLast { throw error }
+                skipped.append("depth \(depth): \(reason(error))")
+                continue
             }
-            layers = built + Array(repeating: .identity(d), count: depth - 3)
-            method = .commutatorConstruction
+            // The residual itself is certified by `FloatResidual`; here only
+            // what would make that meaningless is rejected.
+            guard built.layers.allSatisfy({ $0.A.isFinite && $0.D.isFinite && $0.B.allSatisfy(regime.admits)
+                                            && $0.C.allSatisfy(regime.admits) })
+            else {
+                if isLast { throw .noConvergence(relativeResidual: .infinity) }
+                skipped.append("depth \(depth): non-finite or inadmissible layer entries")
+                continue
+            }
+            let residual = relativeResidual(unit, built.layers)
+            guard isLast || residual <= accuracyBar else {
+                skipped.append("depth \(depth): relative residual \(short(residual)) above \(short(accuracyBar))")
+                continue
+            }
+            var scaled = built.layers
+            var last = scaled[scaled.count - 1]
+            last.B = last.B.map { $0 * s }
+            last.C = last.C.map { $0 * s }
+            last.D = s * last.D
+            scaled[scaled.count - 1] = last
+            return FloatFactorization(layers: scaled, regime: regime, method: built.method,
+                                      fallback: skipped.isEmpty ? nil : skipped.joined(separator: "; "))
         }
-        var last = layers[layers.count - 1]
-        last.B = last.B.map { $0 * s }
-        last.C = last.C.map { $0 * s }
-        last.D = s * last.D
-        layers[layers.count - 1] = last
-        // The residual itself is certified by `FloatResidual`; here only
-        // what would make that meaningless is rejected.
-        guard layers.allSatisfy({ $0.A.isFinite && $0.D.isFinite && $0.B.allSatisfy(regime.admits)
-                                  && $0.C.allSatisfy(regime.admits) })
-        else { throw .noConvergence(relativeResidual: .infinity) }
-        return FloatFactorization(layers: layers, regime: regime, method: method)
+        throw .noConvergence(relativeResidual: .infinity)
+    }
+
+    /// Exactly `depth` pairs for `t` with `det t = 1`, or why not.
+    private static func layers(_ t: DoubleMatrix, depth: Int, seed: UInt64)
+        throws(FloatDecompositionError) -> (layers: [FloatCouplingPair], method: FloatFactorization.Method)
+    {
+        let d = t.rows / 2
+        if depth >= OrthogonalBlockConstruction.depth, let built = OrthogonalBlockConstruction.layers(t) {
+            return (built + Array(repeating: .identity(d), count: depth - built.count), .orthogonalBlocks)
+        }
+        if d <= denseLimit { return (try leastSquares(t, depth: depth, seed: seed), .leastSquares) }
+        guard let built = CommutatorConstruction.layers(t, seed: seed) else {
+            throw .noConvergence(relativeResidual: .infinity)
+        }
+        return (built + Array(repeating: .identity(d), count: depth - 3), .commutatorConstruction)
+    }
+
+    /// `‖t − product‖_F / ‖t‖_F` in binary64: enough to rank rungs against
+    /// `accuracyBar`, not a certificate.
+    static func relativeResidual(_ t: DoubleMatrix, _ layers: [FloatCouplingPair]) -> Double {
+        let r = (t - FloatCouplingPair.product(layers)).frobeniusNorm / t.frobeniusNorm
+        return r.isNaN ? .infinity : r
+    }
+
+    private static func short(_ x: Double) -> String { String(format: "%.1e", x) }
+
+    private static func reason(_ error: FloatDecompositionError) -> String {
+        guard case let .noConvergence(r) = error, r.isFinite else { return error.description }
+        return "relative residual \(short(r)) above \(short(accuracyBar))"
     }
 
     /// Best of a few seeded Levenberg–Marquardt starts (stops at the first

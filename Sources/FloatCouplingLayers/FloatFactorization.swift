@@ -6,6 +6,9 @@ public struct FloatFactorization: Sendable {
     public let regime: FloatRegime
     /// Which algorithm produced the layers.
     public let method: Method
+    /// Why shallower depths of the default ladder were not used (nil when
+    /// the first rung met `FloatDecomposer.accuracyBar` or a depth was asked for).
+    public let fallback: String?
 
     public enum Method: String, Sendable {
         /// Levenberg–Marquardt on all layer parameters (`LayerLeastSquares`).
