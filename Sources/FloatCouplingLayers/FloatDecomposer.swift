@@ -15,8 +15,8 @@ import FloatLinearAlgebra
 /// `s` goes back into the last pair (`L(A, sB) U(sC, sD)`), keeping the
 /// largest layer entry proportional to `max|T|`.
 public enum FloatDecomposer {
-    /// Largest `d` handled by dense Levenberg–Marquardt (`LayerLeastSquares`);
-    /// above it the §5 construction is used (`CommutatorConstruction`).
+    /// Largest `d` handled by dense Levenberg–Marquardt (`LayerLeastSquares`),
+    /// tried where the constructions miss `accuracyBar` (and for depths 1, 2).
     public static let denseLimit = 16
 
     /// Target for `‖T − product‖_F / ‖T‖_F` in the least-squares search.
@@ -31,13 +31,14 @@ public enum FloatDecomposer {
 
     /// Depths tried in order when none is asked for; the last is accepted
     /// whatever its residual, so a valid input always gets layers.
-    public static let ladder = [3, OrthogonalBlockConstruction.depth]
+    public static let ladder = [3, 4, OrthogonalBlockConstruction.depth]
 
     /// Without `depth`, the rungs of `ladder` in order until one meets
     /// `accuracyBar` (the reasons for skipping go into `fallback`). With
     /// `depth = k`, exactly `k` or an error: `k >= 7` uses
-    /// `OrthogonalBlockConstruction` (padded with identity pairs); below
-    /// that, least squares for `d <= denseLimit` and the §5 port above it.
+    /// `OrthogonalBlockConstruction`, `k = 4..6` `HornConstruction.depth4`,
+    /// `k = 3` `HornConstruction.depth3` (padded with identity pairs); where
+    /// those miss `accuracyBar` and for `k <= 2`, least squares if `d <= denseLimit`.
     public static func decompose(_ t: DoubleMatrix, depth requested: Int? = nil, regime: FloatRegime = .positive,
                                  seed: UInt64 = 1) throws(FloatDecompositionError) -> FloatFactorization
     {
@@ -86,14 +87,25 @@ public enum FloatDecomposer {
         throws(FloatDecompositionError) -> (layers: [FloatCouplingPair], method: FloatFactorization.Method)
     {
         let d = t.rows / 2
+        let padding = { (count: Int) in Array(repeating: FloatCouplingPair.identity(d), count: depth - count) }
         if depth >= OrthogonalBlockConstruction.depth, let built = OrthogonalBlockConstruction.layers(t) {
-            return (built + Array(repeating: .identity(d), count: depth - built.count), .orthogonalBlocks)
+            return (built + padding(built.count), .orthogonalBlocks)
         }
-        if d <= denseLimit { return (try leastSquares(t, depth: depth, seed: seed), .leastSquares) }
-        guard let built = CommutatorConstruction.layers(t, seed: seed) else {
-            throw .noConvergence(relativeResidual: .infinity)
+        var constructed: (layers: [FloatCouplingPair], method: FloatFactorization.Method)?
+        if depth == 3, let built = HornConstruction.depth3(t) {
+            constructed = (built, .horn)
+        } else if depth >= 4, let built = HornConstruction.depth4(t) {
+            constructed = (built + padding(built.count), .shearHorn)
         }
-        return (built + Array(repeating: .identity(d), count: depth - 3), .commutatorConstruction)
+        let residual = constructed.map { relativeResidual(t, $0.layers) } ?? .infinity
+        guard residual > accuracyBar, d <= denseLimit else {
+            guard let constructed else { throw .noConvergence(relativeResidual: .infinity) }
+            return constructed
+        }
+        do { return (try leastSquares(t, depth: depth, seed: seed), .leastSquares) } catch {
+            guard let constructed else { throw error }
+            return constructed
+        }
     }
 
     /// `‖t − product‖_F / ‖t‖_F` in binary64: enough to rank rungs against

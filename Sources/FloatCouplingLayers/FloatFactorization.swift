@@ -13,8 +13,10 @@ public struct FloatFactorization: Sendable {
     public enum Method: String, Sendable {
         /// Levenberg–Marquardt on all layer parameters (`LayerLeastSquares`).
         case leastSquares = "levenberg-marquardt"
-        /// The §5 commutator construction run in binary64 (`CommutatorConstruction`).
-        case commutatorConstruction = "commutator-construction"
+        /// §5 with an orthogonal `C` on the dual `J T⁻¹ J` (`HornConstruction.depth3`).
+        case horn = "horn-dual"
+        /// An orthogonal shear, then `horn` (`HornConstruction.depth4`).
+        case shearHorn = "shear-horn-dual"
         /// Block LU, SVDs and orthogonal commutators (`OrthogonalBlockConstruction`).
         case orthogonalBlocks = "orthogonal-blocks"
     }

@@ -47,12 +47,7 @@ public enum OrthogonalBlockConstruction {
         let d = t.rows / 2
         let identity = DoubleMatrix.identity(d)
         let zero = DoubleMatrix(rows: d, columns: d)
-        let t11 = t.block(rows: 0..<d, columns: 0..<d)
-        let t21 = t.block(rows: d..<(2 * d), columns: 0..<d)
-        guard let basis = (t11.transposeTimes(t11) + t21.transposeTimes(t21)).solve(t21.transpose),
-              let polar = (t11 * basis).singularValueDecomposition
-        else { return nil }
-        let z = -(polar.u * polar.vt)
+        guard let z = shear(t) else { return nil }
         let tilde = DoubleMatrix.blocks(identity, -z, zero, identity) * t
         let a = tilde.block(rows: 0..<d, columns: 0..<d)
         let a12 = tilde.block(rows: 0..<d, columns: d..<(2 * d))
@@ -76,6 +71,18 @@ public enum OrthogonalBlockConstruction {
             FloatCouplingPair(A: second.z1, B: one, C: one, D: second.w1),
             FloatCouplingPair(A: second.x, B: one, C: one, D: identity + r),
         ]
+    }
+
+    /// The orthogonal `Z = −polar(T11 G⁻¹ T21ᵀ)`, `G = T11ᵀT11 + T21ᵀT21`
+    /// (see above), or nil if LAPACK fails or `G` is exactly singular.
+    static func shear(_ t: DoubleMatrix) -> DoubleMatrix? {
+        let d = t.rows / 2
+        let t11 = t.block(rows: 0..<d, columns: 0..<d)
+        let t21 = t.block(rows: d..<(2 * d), columns: 0..<d)
+        guard let basis = (t11.transposeTimes(t11) + t21.transposeTimes(t21)).solve(t21.transpose),
+              let polar = (t11 * basis).singularValueDecomposition
+        else { return nil }
+        return -(polar.u * polar.vt)
     }
 
     private typealias SVD = (u: DoubleMatrix, s: [Double], vt: DoubleMatrix)
