@@ -50,7 +50,7 @@ public enum FloatDecomposer {
         var skipped: [String] = []
         for depth in rungs {
             let isLast = depth == rungs.last
-            let built: (layers: [FloatCouplingPair], method: FloatFactorization.Method)
+            let built: Built
             do { built = try layers(unit, depth: depth, seed: seed) } catch {
                 if isLast { throw error }
                 skipped.append("depth \(depth): \(reason(error))")
@@ -65,9 +65,8 @@ public enum FloatDecomposer {
                 skipped.append("depth \(depth): non-finite or inadmissible layer entries")
                 continue
             }
-            let residual = relativeResidual(unit, built.layers)
-            guard isLast || residual <= accuracyBar else {
-                skipped.append("depth \(depth): relative residual \(short(residual)) above \(short(accuracyBar))")
+            guard isLast || built.relativeResidual <= accuracyBar else {
+                skipped.append("depth \(depth): relative residual \(short(built.relativeResidual)) above \(short(accuracyBar))")
                 continue
             }
             var scaled = built.layers
@@ -82,27 +81,36 @@ public enum FloatDecomposer {
         throw .noConvergence(relativeResidual: .infinity)
     }
 
-    /// Exactly `depth` pairs for `t` with `det t = 1`, or why not.
-    private static func layers(_ t: DoubleMatrix, depth: Int, seed: UInt64)
-        throws(FloatDecompositionError) -> (layers: [FloatCouplingPair], method: FloatFactorization.Method)
-    {
+    /// Gauss–Newton steps (and LSQR iterations in each) refining the Horn
+    /// layers (`LayerRefinement`).
+    static let refinementSteps = 3
+    static let refinementIterations = 12
+
+    private typealias Built = (layers: [FloatCouplingPair], method: FloatFactorization.Method, relativeResidual: Double)
+
+    /// Exactly `depth` pairs for `t` with `det t = 1` and their relative
+    /// residual, or why not.
+    private static func layers(_ t: DoubleMatrix, depth: Int, seed: UInt64) throws(FloatDecompositionError) -> Built {
         let d = t.rows / 2
         let padding = { (count: Int) in Array(repeating: FloatCouplingPair.identity(d), count: depth - count) }
         if depth >= OrthogonalBlockConstruction.depth, let built = OrthogonalBlockConstruction.layers(t) {
-            return (built + padding(built.count), .orthogonalBlocks)
+            let layers = built + padding(built.count)
+            return (layers, .orthogonalBlocks, relativeResidual(t, layers))
         }
-        var constructed: (layers: [FloatCouplingPair], method: FloatFactorization.Method)?
-        if depth == 3, let built = HornConstruction.depth3(t) {
-            constructed = (built, .horn)
-        } else if depth >= 4, let built = HornConstruction.depth4(t) {
-            constructed = (built + padding(built.count), .shearHorn)
+        var constructed: Built?
+        let horn = depth == 3 ? HornConstruction.depth3(t) : depth >= 4 ? HornConstruction.depth4(t) : nil
+        if let horn {
+            let refined = LayerRefinement.refine(t, horn, steps: refinementSteps, innerSteps: refinementIterations)
+            constructed = (refined.layers + padding(horn.count), depth == 3 ? .horn : .shearHorn, refined.relativeResidual)
         }
-        let residual = constructed.map { relativeResidual(t, $0.layers) } ?? .infinity
-        guard residual > accuracyBar, d <= denseLimit else {
+        guard (constructed?.relativeResidual ?? .infinity) > accuracyBar, d <= denseLimit else {
             guard let constructed else { throw .noConvergence(relativeResidual: .infinity) }
             return constructed
         }
-        do { return (try leastSquares(t, depth: depth, seed: seed), .leastSquares) } catch {
+        do {
+            let layers = try leastSquares(t, depth: depth, seed: seed)
+            return (layers, .leastSquares, relativeResidual(t, layers))
+        } catch {
             guard let constructed else { throw error }
             return constructed
         }

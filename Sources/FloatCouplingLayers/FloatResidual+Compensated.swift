@@ -47,6 +47,19 @@ extension FloatResidual {
         return inflate(inflate(product.residualNorm(t), 1) + total, 1)
     }
 
+    /// `T − F_1⋯F_m` from the double-double product, to about `u·|T − Π|
+    /// + u²·|Π|` instead of binary64's `u·|Π|`: what refinement needs once
+    /// the residual is near binary64's rounding of the product.
+    static func compensatedResidual(_ t: DoubleMatrix, _ layers: [FloatCouplingPair]) -> DoubleMatrix {
+        let d = t.rows / 2
+        var product = RunningProduct(first: layers[0].lowerFactor, d: d)
+        for step in 1..<(2 * layers.count) {
+            let pair = layers[step / 2]
+            _ = step % 2 == 0 ? product.multiplyLower(pair) : product.multiplyUpper(pair)
+        }
+        return product.residual(t)
+    }
+
     /// `τ_k ≥ ‖F_{k+1}⋯F_m‖₂` for `k = 0..m−1` (factor index `k` is 0-based,
     /// so `τ_{m−1} = ‖I‖₂ = 1`), from binary64 products taken right to left.
     static func tailNorms(_ layers: [FloatCouplingPair]) -> [Double] {
@@ -102,6 +115,16 @@ private struct RunningProduct {
     mutating func multiplyUpper(_ pair: FloatCouplingPair) -> Double {
         let e1 = right.addProduct(left, pair.D)
         return FloatResidual.inflate(e1 + left.scaleColumns(pair.C), 1)
+    }
+
+    /// `T − H − L` rounded once per entry.
+    func residual(_ t: DoubleMatrix) -> DoubleMatrix {
+        DoubleMatrix(rows: 2 * d, columns: 2 * d) { i, j in
+            let part = j < d ? left : right
+            let c = j < d ? j : j - d
+            let (a, b) = twoSum(t[i, j], -part.high[i, c])
+            return a + (b - part.low[i, c])
+        }
     }
 
     /// `‖T − H − L‖_F`, bounded above.
