@@ -81,3 +81,24 @@ def test_well_conditioned_gaussian_certificates(tmp_path, d, options):
     independent = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "independent-check.py"), str(cert)],
                                  capture_output=True, text=True)
     assert independent.returncode == 0, independent.stdout
+
+
+def test_default_ladder_reports_its_fallback(tmp_path):
+    """T11 = 0 at d = 20: depth 3 (Horn on the dual, whose leading block is
+    zero too) cannot apply, so the default run falls back to depth 4 and
+    says why in the JSON and the summary; --depth 3 may honestly fail."""
+    d = 20
+    rng = np.random.default_rng(5)
+    t = np.vstack([np.hstack([np.zeros((d, d)), rng.standard_normal((d, d))]), rng.standard_normal((d, 2 * d))])
+    if np.linalg.slogdet(t)[0] < 0:
+        t[:, d] = -t[:, d]
+    path = tmp_path / "t11zero.txt"
+    path.write_text("\n".join(" ".join(repr(float(x)) for x in row) for row in t) + "\n")
+    result = run("decompose", path, "--arith", "float", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["depth"] == 4 and summary["fallback"].startswith("depth 3: ")
+    assert summary["relativeResidualBound"] <= 1e-12
+    text = run("decompose", path, "--arith", "float")
+    assert "fell back: depth 3: " in text.stdout
+    assert run("decompose", path, "--arith", "float", "--depth", "3").returncode == 3

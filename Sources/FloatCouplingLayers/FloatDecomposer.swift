@@ -19,6 +19,12 @@ public enum FloatDecomposer {
     /// tried where the constructions miss `accuracyBar` (and for depths 1, 2).
     public static let denseLimit = 16
 
+    /// Largest `d` at which the default ladder tries least squares where a
+    /// construction misses the bar: it finds depth 3 for `T11 = 0` inputs in
+    /// 0.1–1.5 s up to `d = 8`, but spent 39 s and failed at `d = 12`
+    /// (scripts/float-exit-codes.py), where depth 4 takes 0.1 s.
+    public static let ladderLeastSquaresLimit = 8
+
     /// Target for `‖T − product‖_F / ‖T‖_F` in the least-squares search.
     public static let tolerance = 1e-15
 
@@ -38,7 +44,8 @@ public enum FloatDecomposer {
     /// `depth = k`, exactly `k` or an error: `k >= 7` uses
     /// `OrthogonalBlockConstruction`, `k = 4..6` `HornConstruction.depth4`,
     /// `k = 3` `HornConstruction.depth3` (padded with identity pairs); where
-    /// those miss `accuracyBar` and for `k <= 2`, least squares if `d <= denseLimit`.
+    /// those miss `accuracyBar` and for `k <= 2`, least squares if
+    /// `d <= denseLimit` (`ladderLeastSquaresLimit` in the ladder).
     public static func decompose(_ t: DoubleMatrix, depth requested: Int? = nil, regime: FloatRegime = .positive,
                                  seed: UInt64 = 1) throws(FloatDecompositionError) -> FloatFactorization
     {
@@ -51,7 +58,10 @@ public enum FloatDecomposer {
         for depth in rungs {
             let isLast = depth == rungs.last
             let built: Built
-            do { built = try layers(unit, depth: depth, seed: seed) } catch {
+            do {
+                built = try layers(unit, depth: depth, seed: seed,
+                                   leastSquaresLimit: requested == nil ? ladderLeastSquaresLimit : denseLimit)
+            } catch {
                 if isLast { throw error }
                 skipped.append("depth \(depth): \(reason(error))")
                 continue
@@ -65,8 +75,9 @@ public enum FloatDecomposer {
                 skipped.append("depth \(depth): non-finite or inadmissible layer entries")
                 continue
             }
-            guard isLast || built.relativeResidual <= accuracyBar else {
-                skipped.append("depth \(depth): relative residual \(short(built.relativeResidual)) above \(short(accuracyBar))")
+            let residual = isLast ? 0 : built.relativeResidual ?? relativeResidual(unit, built.layers)
+            guard residual <= accuracyBar else {
+                skipped.append("depth \(depth): relative residual \(short(residual)) above \(short(accuracyBar))")
                 continue
             }
             var scaled = built.layers
@@ -86,16 +97,18 @@ public enum FloatDecomposer {
     static let refinementSteps = 3
     static let refinementIterations = 12
 
-    private typealias Built = (layers: [FloatCouplingPair], method: FloatFactorization.Method, relativeResidual: Double)
+    /// Layers, method and the relative residual when already known (the
+    /// last rung needs none: at d = 1024 the binary64 product costs 10 s).
+    private typealias Built = (layers: [FloatCouplingPair], method: FloatFactorization.Method, relativeResidual: Double?)
 
-    /// Exactly `depth` pairs for `t` with `det t = 1` and their relative
-    /// residual, or why not.
-    private static func layers(_ t: DoubleMatrix, depth: Int, seed: UInt64) throws(FloatDecompositionError) -> Built {
+    /// Exactly `depth` pairs for `t` with `det t = 1`, or why not.
+    private static func layers(_ t: DoubleMatrix, depth: Int, seed: UInt64, leastSquaresLimit: Int)
+        throws(FloatDecompositionError) -> Built
+    {
         let d = t.rows / 2
         let padding = { (count: Int) in Array(repeating: FloatCouplingPair.identity(d), count: depth - count) }
         if depth >= OrthogonalBlockConstruction.depth, let built = OrthogonalBlockConstruction.layers(t) {
-            let layers = built + padding(built.count)
-            return (layers, .orthogonalBlocks, relativeResidual(t, layers))
+            return (built + padding(built.count), .orthogonalBlocks, nil)
         }
         var constructed: Built?
         let horn = depth == 3 ? HornConstruction.depth3(t) : depth >= 4 ? HornConstruction.depth4(t) : nil
@@ -103,13 +116,12 @@ public enum FloatDecomposer {
             let refined = LayerRefinement.refine(t, horn, steps: refinementSteps, innerSteps: refinementIterations)
             constructed = (refined.layers + padding(horn.count), depth == 3 ? .horn : .shearHorn, refined.relativeResidual)
         }
-        guard (constructed?.relativeResidual ?? .infinity) > accuracyBar, d <= denseLimit else {
+        guard (constructed?.relativeResidual ?? .infinity) > accuracyBar, d <= leastSquaresLimit else {
             guard let constructed else { throw .noConvergence(relativeResidual: .infinity) }
             return constructed
         }
         do {
-            let layers = try leastSquares(t, depth: depth, seed: seed)
-            return (layers, .leastSquares, relativeResidual(t, layers))
+            return (try leastSquares(t, depth: depth, seed: seed), .leastSquares, nil)
         } catch {
             guard let constructed else { throw error }
             return constructed
