@@ -18,6 +18,7 @@ sweep.jsonl --out fig.svg` draws it.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # numpy on one thread, like flowproof (and stable on a shared machine)
 import numpy as np
 
 def gaussian(d, seed):

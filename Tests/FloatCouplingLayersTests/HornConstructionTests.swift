@@ -35,3 +35,18 @@ func hornDepthFourOnGaussians(d: Int) throws {
     let layers = try #require(HornConstruction.depth4(t))
     #expect(FloatResidual.bound(t, layers).value <= 1e-12 * t.frobeniusNorm)
 }
+
+/// At d = 64 the construction alone misses 1e-12 (C is orthogonal only to
+/// about κ(T11)κ(E)u); Gauss–Newton refinement brings it under the bar and
+/// the default decomposer then stays at depth 3.
+@Test func refinementReachesTheBarAtDepthThree() throws {
+    let t = unit(TestMatrices.gaussian(d: 64, seed: 7))
+    let layers = try #require(HornConstruction.depth3(t))
+    let before = FloatDecomposer.relativeResidual(t, layers)
+    let refined = LayerRefinement.refine(t, layers, steps: 3, innerSteps: 12)
+    #expect(refined.relativeResidual < before)
+    #expect(FloatResidual.bound(t, refined.layers).value <= FloatDecomposer.accuracyBar * t.frobeniusNorm,
+            "before \(before), after \(refined.relativeResidual)")
+    let f = try FloatDecomposer.decompose(t)
+    #expect(f.depth == 3 && f.method == .horn && f.fallback == nil)
+}
