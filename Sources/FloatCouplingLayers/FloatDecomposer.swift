@@ -46,23 +46,44 @@ public enum FloatDecomposer {
     /// `k = 3` `HornConstruction.depth3` (padded with identity pairs); where
     /// those miss `accuracyBar` and for `k <= 2`, least squares if
     /// `d <= denseLimit` (`ladderLeastSquaresLimit` in the ladder).
+    ///
+    /// `determinantSignKnown`: the caller proved `det T > 0` exactly, so an
+    /// input too ill-conditioned for LU to certify that sign is still
+    /// decomposed (with an honest, possibly large, certified residual).
     public static func decompose(_ t: DoubleMatrix, depth requested: Int? = nil, regime: FloatRegime = .positive,
-                                 seed: UInt64 = 1) throws(FloatDecompositionError) -> FloatFactorization
+                                 seed: UInt64 = 1, determinantSignKnown: Bool = false)
+        throws(FloatDecompositionError) -> FloatFactorization
     {
-        let (d, determinant) = try FloatInputCheck.validate(t)
+        let (d, determinant): (Int, DeterminantEstimate)
+        do { (d, determinant) = try FloatInputCheck.validate(t) } catch {
+            guard case .tooIllConditioned = error, determinantSignKnown, let estimate = t.determinantEstimate else { throw error }
+            (d, determinant) = (t.rows / 2, estimate)
+        }
         if let requested { guard requested >= 1, d <= denseLimit || requested >= 3 else { throw .invalidDepth(requested) } }
         let s = Foundation.exp2(determinant.log2Magnitude / Double(2 * d))
         let unit = (1 / s) * t
         let rungs = requested.map { [$0] } ?? ladder
         var skipped: [String] = []
+        var closest: (built: Built, residual: Double)?
+        var failure = FloatDecompositionError.noConvergence(relativeResidual: .infinity)
+        func result(_ built: Built, _ note: String? = nil) -> FloatFactorization {
+            var scaled = built.layers
+            var last = scaled[scaled.count - 1]
+            last.B = last.B.map { $0 * s }
+            last.C = last.C.map { $0 * s }
+            last.D = s * last.D
+            scaled[scaled.count - 1] = last
+            let fallback = (skipped + (note.map { [$0] } ?? [])).joined(separator: "; ")
+            return FloatFactorization(layers: scaled, regime: regime, method: built.method,
+                                      fallback: fallback.isEmpty ? nil : fallback)
+        }
         for depth in rungs {
-            let isLast = depth == rungs.last
             let built: Built
             do {
                 built = try layers(unit, depth: depth, seed: seed,
                                    leastSquaresLimit: requested == nil ? ladderLeastSquaresLimit : denseLimit)
             } catch {
-                if isLast { throw error }
+                failure = error
                 skipped.append("depth \(depth): \(reason(error))")
                 continue
             }
@@ -71,25 +92,18 @@ public enum FloatDecomposer {
             guard built.layers.allSatisfy({ $0.A.isFinite && $0.D.isFinite && $0.B.allSatisfy(regime.admits)
                                             && $0.C.allSatisfy(regime.admits) })
             else {
-                if isLast { throw .noConvergence(relativeResidual: .infinity) }
                 skipped.append("depth \(depth): non-finite or inadmissible layer entries")
                 continue
             }
-            let residual = isLast ? 0 : built.relativeResidual ?? relativeResidual(unit, built.layers)
-            guard residual <= accuracyBar else {
-                skipped.append("depth \(depth): relative residual \(short(residual)) above \(short(accuracyBar))")
-                continue
-            }
-            var scaled = built.layers
-            var last = scaled[scaled.count - 1]
-            last.B = last.B.map { $0 * s }
-            last.C = last.C.map { $0 * s }
-            last.D = s * last.D
-            scaled[scaled.count - 1] = last
-            return FloatFactorization(layers: scaled, regime: regime, method: built.method,
-                                      fallback: skipped.isEmpty ? nil : skipped.joined(separator: "; "))
+            // The last rung is taken as is unless a shallower one came closer.
+            let lastResort = depth == rungs.last && closest == nil
+            let residual = built.relativeResidual ?? (lastResort ? 0 : relativeResidual(unit, built.layers))
+            if residual <= accuracyBar || lastResort { return result(built) }
+            skipped.append("depth \(depth): relative residual \(short(residual)) above \(short(accuracyBar))")
+            if residual < closest?.residual ?? .infinity { closest = (built, residual) }
         }
-        throw .noConvergence(relativeResidual: .infinity)
+        guard let closest else { throw failure }
+        return result(closest.built, "kept depth \(closest.built.layers.count), the smallest residual")
     }
 
     /// Gauss–Newton steps and LSQR iterations in each refining the Horn
@@ -140,8 +154,9 @@ public enum FloatDecomposer {
     private static func short(_ x: Double) -> String { String(format: "%.1e", x) }
 
     private static func reason(_ error: FloatDecompositionError) -> String {
-        guard case let .noConvergence(r) = error, r.isFinite else { return error.description }
-        return "relative residual \(short(r)) above \(short(accuracyBar))"
+        guard case let .noConvergence(r) = error else { return error.description }
+        return r.isFinite ? "relative residual \(short(r)) above \(short(accuracyBar))"
+            : "the construction needs an invertible leading block (of T or of the dual J·T⁻¹·J)"
     }
 
     /// Best of a few seeded Levenberg–Marquardt starts (stops at the first

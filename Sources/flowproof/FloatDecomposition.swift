@@ -35,7 +35,7 @@ struct FloatDecomposition {
         do {
             factorization = try FloatDecomposer.decompose(rounded, depth: command.depth,
                                                           regime: command.input.regime == .positive ? .positive : .signed,
-                                                          seed: command.input.seed)
+                                                          seed: command.input.seed, determinantSignKnown: n <= Self.exactCheckLimit)
         } catch {
             if case .noConvergence = error { throw fail("\(command.input.file): \(error.description)", ExitStatus.noCertifiedResult) }
             if case .tooIllConditioned = error { throw fail("\(command.input.file): \(error.description)", ExitStatus.noCertifiedResult) }

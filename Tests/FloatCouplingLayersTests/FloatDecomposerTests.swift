@@ -107,3 +107,19 @@ func ladderNeverFailsOnTwoPairProducts(d: Int) throws {
     #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar * t.frobeniusNorm)
     #expect((f.depth == 3) == (f.fallback == nil))
 }
+
+/// Permutations with `det > 0` at d = 12, 16: their CS decomposition is
+/// degenerate (every direction lies in `T11`'s or `T21`'s range only),
+/// which made the shear singular, so depths 4 and 7 both failed and the
+/// default run exited 3. The ladder now lands on depth 4.
+@Test(arguments: [12, 16])
+func ladderHandlesPermutations(d: Int) throws {
+    var source = GaussianMatrixSource(seed: UInt64(d))
+    let order = (0..<(2 * d)).map { ($0, source.nextGaussian()) }.sorted { $0.1 < $1.1 }.map(\.0)
+    var t = DoubleMatrix(rows: 2 * d, columns: 2 * d) { i, j in order[i] == j ? 1 : 0 }
+    if let det = t.determinantEstimate, det.sign < 0 { for i in 0..<t.rows { t[i, 0] = -t[i, 0] } }
+    let f = try FloatDecomposer.decompose(t)
+    #expect(f.depth <= 4, "\(f.fallback ?? "")")
+    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar * t.frobeniusNorm)
+    #expect(OrthogonalBlockConstruction.layers(t) != nil)
+}
