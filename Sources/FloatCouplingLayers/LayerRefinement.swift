@@ -41,7 +41,10 @@ enum LayerRefinement {
             let next = FloatResidual.compensatedResidual(t, candidate)
             let nextNorm = next.frobeniusNorm
             guard nextNorm < 0.5 * norm else { break }
+            let gain = norm / nextNorm
             (best, residual, norm) = (candidate, next, nextNorm)
+            // Below a 4× gain the next step has never halved it (rounding floor).
+            if gain < 4 { break }
         }
         return (best, norm / scale)
     }
