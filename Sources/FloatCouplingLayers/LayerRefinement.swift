@@ -18,7 +18,8 @@ enum LayerRefinement {
     /// Relative LSQR residual at which an inner solve stops.
     static let innerTolerance = 0.03
     /// Relative residual below which refinement stops: a tenth of
-    /// `FloatDecomposer.accuracyBar` (each step costs about as much as the construction).
+    /// `FloatDecomposer.accuracyBar` up to d = 256 (each step costs about as
+    /// much as the construction).
     static let target = 1e-13
 
     /// The refined layers and their relative residual `‖T − Π‖_F / ‖T‖_F`

@@ -88,7 +88,7 @@ func gaussianMeetsTarget(d: Int) throws {
     let f = try FloatDecomposer.decompose(t)
     #expect(f.depth > 3)
     #expect(f.fallback?.hasPrefix("depth 3: ") == true, "\(f.fallback ?? "nil")")
-    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar * t.frobeniusNorm)
+    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm)
 }
 
 /// Products of two coupling pairs with small integer blocks, which least
@@ -104,7 +104,7 @@ func ladderNeverFailsOnTwoPairProducts(d: Int) throws {
     let pairs = (0..<2).map { _ in FloatCouplingPair(A: integer(), B: positive(), C: positive(), D: integer()) }
     let t = FloatCouplingPair.product(pairs)
     let f = try FloatDecomposer.decompose(t)
-    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar * t.frobeniusNorm)
+    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm)
     #expect((f.depth == 3) == (f.fallback == nil))
 }
 
@@ -120,6 +120,6 @@ func ladderHandlesPermutations(d: Int) throws {
     if let det = t.determinantEstimate, det.sign < 0 { for i in 0..<t.rows { t[i, 0] = -t[i, 0] } }
     let f = try FloatDecomposer.decompose(t)
     #expect(f.depth <= 4, "\(f.fallback ?? "")")
-    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar * t.frobeniusNorm)
+    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm)
     #expect(OrthogonalBlockConstruction.layers(t) != nil)
 }
