@@ -4,12 +4,13 @@
 For each d, a seeded Gaussian 2d x 2d matrix T (det > 0) is written as text
 (full binary64 precision), decomposed by `flowproof decompose --arith float
 --json` (whole command, including reading the file and certifying the
-residual), and numpy.linalg.solve(T, I) (LAPACK) is timed on the same T.
+residual) at each of --depths (0: the default ladder), and
+numpy.linalg.solve(T, I) (LAPACK) is timed on the same T in the same run.
 Runs alternate and medians are reported, with the certified relative
 residual, the largest layer entry against max|T|, and the product of the
 layer condition numbers.
 
-    scripts/bench-float.py --d 16 32 64 256 1024
+    scripts/bench-float.py --d 8 16 32 64 128 256 1024 --depths 3 4 7
     scripts/bench-float.py --sweep --d 4 8 --depths 3 4 5 6 --jsonl sweep.jsonl
 
 --sweep measures conditioning against depth; `flowproof plot --conditioning
@@ -17,6 +18,7 @@ sweep.jsonl --out fig.svg` draws it.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # numpy on one thread, like flowproof (and stable on a shared machine)
 import numpy as np
 
 def gaussian(d, seed):
@@ -58,10 +60,11 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--sweep", action="store_true", help="conditioning against depth instead of timing")
-    parser.add_argument("--depths", type=int, nargs="+", default=[3, 4, 5, 6, 7])
+    parser.add_argument("--depths", type=int, nargs="+", help="default: 3 4 5 6 7 with --sweep, else 0 (the ladder)")
     parser.add_argument("--jsonl", help="append every flowproof result to this JSON-lines file")
     parser.add_argument("--flowproof", default=".build/release/flowproof")
     args = parser.parse_args()
+    args.depths = args.depths or ([3, 4, 5, 6, 7] if args.sweep else [0])
     if not os.path.exists(args.flowproof):
         subprocess.run(["swift", "build", "-c", "release", "--product", "flowproof"], check=True)
     sink = open(args.jsonl, "a") if args.jsonl else None
@@ -87,22 +90,23 @@ def main():
                           f"{result['conditionProduct']:>13.2e} {seconds:>8.2f}", flush=True)
                 continue
             numpy_solve(t)  # warm-up: thread pool, page faults
-            ours, theirs, result = [], [], None
-            for _ in range(args.repeats):
-                seconds, result = flowproof(args.flowproof, path, None, args.timeout)
-                if "error" in result:
-                    break
-                ours.append(seconds)
-                theirs.append(numpy_solve(t))
-            if not ours:
-                print(f"{d:>4} {result['error']}")
-                continue
-            if sink:
-                sink.write(json.dumps(result) + "\n")
-            mo, mt = statistics.median(ours), statistics.median(theirs)
-            print(f"{d:>4} {mo:>11.3f} {mt:>9.5f} {mo / mt:>6.0f}x {result['relativeResidualBound']:>13.2e} "
-                  f"{result['maxLayerEntry'] / result['maxInputEntry']:>16.2e} {result['conditionProduct']:>13.2e} "
-                  f"{result['depth']:>5} {result['method']:>20} {result['residualMethod']:>11}", flush=True)
+            for depth in args.depths:
+                ours, theirs, result = [], [], None
+                for _ in range(args.repeats):
+                    seconds, result = flowproof(args.flowproof, path, depth or None, args.timeout)
+                    if "error" in result:
+                        break
+                    ours.append(seconds)
+                    theirs.append(numpy_solve(t))
+                if not ours:
+                    print(f"{d:>4} depth {depth}: {result['error']}")
+                    continue
+                if sink:
+                    sink.write(json.dumps(result) + "\n")
+                mo, mt = statistics.median(ours), statistics.median(theirs)
+                print(f"{d:>4} {mo:>11.3f} {mt:>9.5f} {mo / mt:>6.0f}x {result['relativeResidualBound']:>13.2e} "
+                      f"{result['maxLayerEntry'] / result['maxInputEntry']:>16.2e} {result['conditionProduct']:>13.2e} "
+                      f"{result['depth']:>5} {result['method']:>20} {result['residualMethod']:>11}", flush=True)
 
 if __name__ == "__main__":
     sys.exit(main())

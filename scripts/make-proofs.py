@@ -81,6 +81,34 @@ def membership_proofs(flowproof, out, tmp):
                                 check=True, capture_output=True, text=True)
         assert '"membership": "krawczyk-intertwiner"' in result.stdout, (target, result.stdout)
         print(target)
+def dyadic_gaussian(d, seed):
+    """Gaussian entries rounded to multiples of 2^-20 and written as exact
+    fractions, so the input is the same rational on every platform; det > 0."""
+    rng = random.Random(seed)
+    n = 2 * d
+    t = [[Fraction(round(rng.gauss(0, 1) * 2**20), 2**20) for _ in range(n)] for _ in range(n)]
+    if det_sign_float(t) < 0:
+        t[0] = [-x for x in t[0]]
+    return t
+
+def det_sign_float(m):
+    """Sign of det by partially pivoted elimination in binary64: exact
+    elimination is too slow at 2d = 512; Gaussian matrices are far from
+    singular, and flowproof re-checks the sign."""
+    a = [[float(x) for x in row] for row in m]
+    n, sign = len(a), 1
+    for k in range(n):
+        p = max(range(k, n), key=lambda r: abs(a[r][k]))
+        if p != k:
+            a[k], a[p] = a[p], a[k]
+            sign = -sign
+        if a[k][k] < 0:
+            sign = -sign
+        for r in range(k + 1, n):
+            f = a[r][k] / a[k][k]
+            if f:
+                a[r][k:] = [x - f * y for x, y in zip(a[r][k:], a[k][k:])]
+    return sign
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
@@ -112,6 +140,19 @@ def main():
                                 *options.get(family, [])], check=True, stdout=subprocess.DEVNULL)
                 print(target)
         membership_proofs(args.flowproof, args.out, tmp)
+    # Binary64 depth-3 certificates (Horn construction) on Gaussian inputs.
+    # The layers come from OpenBLAS on one thread: byte-identical on the
+    # same machine and library build, not necessarily on another CPU.
+    with tempfile.TemporaryDirectory() as tmp:
+        for d in (64, 256):
+            source = os.path.join(tmp, f"gaussian-d{d}.txt")
+            with open(source, "w") as f:
+                f.write("\n".join(" ".join(map(str, row)) for row in dyadic_gaussian(d, 2026 + d)) + "\n")
+            target = os.path.join(args.out, "float", f"gaussian-d{d}.json")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            subprocess.run([args.flowproof, "decompose", source, "--arith", "float", "--depth", "3", "--seed", "0",
+                            "--out", target, "--json"], check=True, stdout=subprocess.DEVNULL)
+            print(target)
     # Certified counterexamples to depth 2 (depth certificates, depth 3).
     for regime in ("positive", "signed"):
         for d in range(2, 9):

@@ -59,9 +59,9 @@ def test_float_rejects_negative_determinant(tmp_path):
 
 @pytest.mark.parametrize("d,options", [(16, ["--depth", "7"]), (64, [])])
 def test_well_conditioned_gaussian_certificates(tmp_path, d, options):
-    """Issue targets on Gaussian T: depth 7 (the default above d = 16),
-    relative residual <= 1e-12, entries <= 1e3·max|T|, and both checkers
-    accept the certificate."""
+    """Issue targets on Gaussian T: relative residual <= 1e-12, entries
+    <= 1e3·max|T| at depth 7 and at the default ladder's depth (3 or 4
+    through the Horn construction), and both checkers accept the certificate."""
     t = np.random.default_rng(d).standard_normal((2 * d, 2 * d))
     if np.linalg.slogdet(t)[0] < 0:
         t[:, 0] = -t[:, 0]
@@ -71,10 +71,34 @@ def test_well_conditioned_gaussian_certificates(tmp_path, d, options):
     result = run("decompose", path, "--arith", "float", "--out", cert, "--json", *options)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["depth"] == 7 and summary["method"] == "orthogonal-blocks"
+    if options:
+        assert summary["depth"] == 7 and summary["method"] == "orthogonal-blocks"
+    else:
+        assert summary["depth"] in (3, 4) and summary["method"] in ("horn-dual", "shear-horn-dual")
     assert summary["relativeResidualBound"] <= 1e-12
     assert summary["maxLayerEntry"] <= 1e3 * summary["maxInputEntry"]
     assert run("verify", cert).returncode == 0
     independent = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "independent-check.py"), str(cert)],
                                  capture_output=True, text=True)
     assert independent.returncode == 0, independent.stdout
+
+
+def test_default_ladder_reports_its_fallback(tmp_path):
+    """T11 = 0 at d = 20: depth 3 (Horn on the dual, whose leading block is
+    zero too) cannot apply, so the default run falls back to depth 4 and
+    says why in the JSON and the summary; --depth 3 may honestly fail."""
+    d = 20
+    rng = np.random.default_rng(5)
+    t = np.vstack([np.hstack([np.zeros((d, d)), rng.standard_normal((d, d))]), rng.standard_normal((d, 2 * d))])
+    if np.linalg.slogdet(t)[0] < 0:
+        t[:, d] = -t[:, d]
+    path = tmp_path / "t11zero.txt"
+    path.write_text("\n".join(" ".join(repr(float(x)) for x in row) for row in t) + "\n")
+    result = run("decompose", path, "--arith", "float", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["depth"] == 4 and summary["fallback"].startswith("depth 3: ")
+    assert summary["relativeResidualBound"] <= 1e-12
+    text = run("decompose", path, "--arith", "float")
+    assert "fell back: depth 3: " in text.stdout
+    assert run("decompose", path, "--arith", "float", "--depth", "3").returncode == 3

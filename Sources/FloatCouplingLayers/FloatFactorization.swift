@@ -6,12 +6,17 @@ public struct FloatFactorization: Sendable {
     public let regime: FloatRegime
     /// Which algorithm produced the layers.
     public let method: Method
+    /// Why shallower depths of the default ladder were not used (nil when
+    /// the first rung met `FloatDecomposer.accuracyBar` or a depth was asked for).
+    public let fallback: String?
 
     public enum Method: String, Sendable {
         /// Levenberg–Marquardt on all layer parameters (`LayerLeastSquares`).
         case leastSquares = "levenberg-marquardt"
-        /// The §5 commutator construction run in binary64 (`CommutatorConstruction`).
-        case commutatorConstruction = "commutator-construction"
+        /// §5 with an orthogonal `C` on the dual `J T⁻¹ J` (`HornConstruction.depth3`).
+        case horn = "horn-dual"
+        /// An orthogonal shear, then `horn` (`HornConstruction.depth4`).
+        case shearHorn = "shear-horn-dual"
         /// Block LU, SVDs and orthogonal commutators (`OrthogonalBlockConstruction`).
         case orthogonalBlocks = "orthogonal-blocks"
     }

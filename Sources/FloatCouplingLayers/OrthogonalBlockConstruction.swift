@@ -47,12 +47,7 @@ public enum OrthogonalBlockConstruction {
         let d = t.rows / 2
         let identity = DoubleMatrix.identity(d)
         let zero = DoubleMatrix(rows: d, columns: d)
-        let t11 = t.block(rows: 0..<d, columns: 0..<d)
-        let t21 = t.block(rows: d..<(2 * d), columns: 0..<d)
-        guard let basis = (t11.transposeTimes(t11) + t21.transposeTimes(t21)).solve(t21.transpose),
-              let polar = (t11 * basis).singularValueDecomposition
-        else { return nil }
-        let z = -(polar.u * polar.vt)
+        guard let z = shear(t) else { return nil }
         let tilde = DoubleMatrix.blocks(identity, -z, zero, identity) * t
         let a = tilde.block(rows: 0..<d, columns: 0..<d)
         let a12 = tilde.block(rows: 0..<d, columns: d..<(2 * d))
@@ -76,6 +71,40 @@ public enum OrthogonalBlockConstruction {
             FloatCouplingPair(A: second.z1, B: one, C: one, D: second.w1),
             FloatCouplingPair(A: second.x, B: one, C: one, D: identity + r),
         ]
+    }
+
+    /// The orthogonal `Z = −polar(T11 G⁻¹ T21ᵀ)`, `G = T11ᵀT11 + T21ᵀT21`
+    /// (see above), or nil if LAPACK fails or `G` is exactly singular.
+    ///
+    /// `T11 G⁻¹ T21ᵀ = U1 (C S) U2ᵀ` is singular where `C_i S_i = 0` (a
+    /// direction only in `T11`'s or only in `T21`'s range: permutations,
+    /// `T11 = 0`), and there the SVD pairs null vectors arbitrarily; `T̃11`
+    /// was then exactly singular for permutations at d ≥ 12. Such pairs are
+    /// redone as the CS decomposition pairs them: null directions inside
+    /// `range(Q2)` go to null directions outside `range(Q1)`.
+    static func shear(_ t: DoubleMatrix) -> DoubleMatrix? {
+        let d = t.rows / 2
+        let t11 = t.block(rows: 0..<d, columns: 0..<d)
+        let t21 = t.block(rows: d..<(2 * d), columns: 0..<d)
+        guard let gInverse = (t11.transposeTimes(t11) + t21.transposeTimes(t21)).inverse(),
+              let polar = (t11 * gInverse.timesTranspose(t21)).singularValueDecomposition
+        else { return nil }
+        var (u, v) = (polar.u, polar.vt.transpose)
+        let k = polar.s.filter { $0 <= 1e-8 }.count   // σ_i = C_i S_i ≤ 1/2
+        if k > 0 {
+            let kept = 0..<(d - k)
+            let nullLeft = u.block(rows: 0..<d, columns: (d - k)..<d)
+            let nullRight = v.block(rows: 0..<d, columns: (d - k)..<d)
+            // Eigenvectors in ascending order of the weight in range(Q1), resp. range(Q2).
+            guard let left = nullLeft.transposeTimes(t11 * gInverse.timesTranspose(t11) * nullLeft).symmetricEigen,
+                  let right = nullRight.transposeTimes(t21 * gInverse.timesTranspose(t21) * nullRight).symmetricEigen
+            else { return nil }
+            let rightDescending = nullRight * right.vectors
+            u = .horizontal([u.block(rows: 0..<d, columns: kept), nullLeft * left.vectors])
+            v = .horizontal([v.block(rows: 0..<d, columns: kept),
+                             DoubleMatrix(rows: d, columns: k) { rightDescending[$0, k - 1 - $1] }])
+        }
+        return -(u.timesTranspose(v))
     }
 
     private typealias SVD = (u: DoubleMatrix, s: [Double], vt: DoubleMatrix)

@@ -35,7 +35,7 @@ struct FloatDecomposition {
         do {
             factorization = try FloatDecomposer.decompose(rounded, depth: command.depth,
                                                           regime: command.input.regime == .positive ? .positive : .signed,
-                                                          seed: command.input.seed)
+                                                          seed: command.input.seed, determinantSignKnown: n <= Self.exactCheckLimit)
         } catch {
             // A nonzero entry below the binary64 range rounds to 0 and can make
             // the rounded matrix singular although det T > 0: say so.
@@ -120,6 +120,7 @@ struct FloatDecomposition {
                 ("arithmetic", .string("binary64")),
                 ("depth", .int(f.depth)),
                 ("method", .string(f.method.rawValue)),
+                ("fallback", f.fallback.map(JSONValue.string) ?? .null),
                 ("residualBound", .double(bound.value)),
                 ("relativeResidualBound", .double(relative)),
                 ("residualMethod", .string(bound.method.rawValue)),
@@ -135,6 +136,7 @@ struct FloatDecomposition {
         }
         print("\(command.input.file): d = \(matrix.rows / 2), regime = \(command.input.regime.rawValue)")
         print("depth \(f.depth), binary64 layers (\(f.method.rawValue))")
+        if let fallback = f.fallback { print("fell back: \(fallback)") }
         print(String(format: "certified ||T - product||_F <= %.3e (relative %.3e, %@)", bound.value, relative, bound.method.rawValue as NSString))
         print(String(format: "largest layer entry %.3e (largest input entry %.3e)", conditioning.maxAbs, rounded.maxAbs))
         for (k, layer) in conditioning.layers.enumerated() {

@@ -76,3 +76,50 @@ func gaussianMeetsTarget(d: Int) throws {
         try FloatDecomposer.decompose(.diagonal([1, 1e-300]))
     }
 }
+
+/// `T11 = 0`: no depth-3 method of the ladder applies (the dual's leading
+/// block `(T⁻¹)22` is zero too), so the default run falls back and says why.
+@Test func ladderFallsBackOnZeroLeadingBlock() throws {
+    let d = 20
+    var source = GaussianMatrixSource(seed: 11)
+    var t = DoubleMatrix.blocks(DoubleMatrix(rows: d, columns: d), source.matrix(rows: d, columns: d),
+                                source.matrix(rows: d, columns: d), source.matrix(rows: d, columns: d))
+    if let det = t.determinantEstimate, det.sign < 0 { for i in 0..<t.rows { t[i, 0] = -t[i, 0] } }
+    let f = try FloatDecomposer.decompose(t)
+    #expect(f.depth > 3)
+    #expect(f.fallback?.hasPrefix("depth 3: ") == true, "\(f.fallback ?? "nil")")
+    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm)
+}
+
+/// Products of two coupling pairs with small integer blocks, which least
+/// squares used to miss at depth 3 (the exit-3 cases of issue 13): the
+/// default run always returns layers meeting the bar.
+@Test(arguments: [3, 4, 5])
+func ladderNeverFailsOnTwoPairProducts(d: Int) throws {
+    var source = GaussianMatrixSource(seed: UInt64(d))
+    func integer() -> DoubleMatrix {
+        DoubleMatrix(rows: d, columns: d) { _, _ in (3 * source.nextGaussian()).rounded() }
+    }
+    func positive() -> [Double] { (0..<d).map { _ in 1 + Swift.abs(source.nextGaussian()).rounded() } }
+    let pairs = (0..<2).map { _ in FloatCouplingPair(A: integer(), B: positive(), C: positive(), D: integer()) }
+    let t = FloatCouplingPair.product(pairs)
+    let f = try FloatDecomposer.decompose(t)
+    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm)
+    #expect((f.depth == 3) == (f.fallback == nil))
+}
+
+/// Permutations with `det > 0` at d = 12, 16: their CS decomposition is
+/// degenerate (every direction lies in `T11`'s or `T21`'s range only),
+/// which made the shear singular, so depths 4 and 7 both failed and the
+/// default run exited 3. The ladder now lands on depth 4.
+@Test(arguments: [12, 16])
+func ladderHandlesPermutations(d: Int) throws {
+    var source = GaussianMatrixSource(seed: UInt64(d))
+    let order = (0..<(2 * d)).map { ($0, source.nextGaussian()) }.sorted { $0.1 < $1.1 }.map(\.0)
+    var t = DoubleMatrix(rows: 2 * d, columns: 2 * d) { i, j in order[i] == j ? 1 : 0 }
+    if let det = t.determinantEstimate, det.sign < 0 { for i in 0..<t.rows { t[i, 0] = -t[i, 0] } }
+    let f = try FloatDecomposer.decompose(t)
+    #expect(f.depth <= 4, "\(f.fallback ?? "")")
+    #expect(FloatResidual.bound(t, f.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm)
+    #expect(OrthogonalBlockConstruction.layers(t) != nil)
+}

@@ -67,7 +67,7 @@ func orthogonalBlocksOnGaussianMatrices(d: Int) throws {
 /// explicit depths (identity pairs pad).
 @Test func orthogonalBlocksThroughDecomposer() throws {
     let t = TestMatrices.gaussian(d: 20, seed: 4)
-    let f = try FloatDecomposer.decompose(t)
+    let f = try FloatDecomposer.decompose(t, depth: 7)
     #expect(f.method == .orthogonalBlocks && f.depth == 7)
     let padded = try FloatDecomposer.decompose(TestMatrices.gaussian(d: 3, seed: 2), depth: 9)
     #expect(padded.method == .orthogonalBlocks && padded.depth == 9)

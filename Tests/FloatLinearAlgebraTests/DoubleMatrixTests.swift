@@ -37,11 +37,3 @@ import Testing
     var g2 = GaussianMatrixSource(seed: 42)
     #expect(g1.matrix(rows: 3, columns: 3) == g2.matrix(rows: 3, columns: 3))
 }
-
-@Test func triangularEigenvectors() throws {
-    let u = DoubleMatrix([[1, 2, 3], [0, 4, 5], [0, 0, 6]])
-    let s = try #require(u.upperTriangularEigenvectors)
-    #expect((u * s - s * .diagonal([1, 4, 6])).maxAbs < 1e-12)
-    let (l, upper) = try #require(DoubleMatrix([[2, 1], [4, 5]]).unpivotedLU)
-    #expect(l * upper == DoubleMatrix([[2, 1], [4, 5]]))
-}
