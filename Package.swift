@@ -13,10 +13,12 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
+        // Reading bounded regular files and writing files atomically (Foundation only).
+        .target(name: "FileIO", exclude: ["README.md"]),
         // C interop: GMP. Only ExactLinearAlgebra imports it.
         .systemLibrary(name: "CGMP", path: "Sources/CGMP",
                        providers: [.apt(["libgmp-dev"])]),
-        .target(name: "ExactLinearAlgebra", dependencies: ["CGMP"], exclude: ["README.md"]),
+        .target(name: "ExactLinearAlgebra", dependencies: ["CGMP", "FileIO"], exclude: ["README.md"]),
         // C interop: LAPACKE + CBLAS (OpenBLAS). Only FloatLinearAlgebra imports it.
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
@@ -24,23 +26,24 @@ let package = Package(
         .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"], exclude: ["README.md"]),
         // FloatLinearAlgebra: LAPACK for the numerical depth-2 search (the proofs it feeds are checked exactly).
         .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra", "FloatLinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "Certificates", dependencies: ["ExactLinearAlgebra", "CouplingLayers"], exclude: ["README.md"]),
+        .target(name: "Certificates", dependencies: ["FileIO", "ExactLinearAlgebra", "CouplingLayers"], exclude: ["README.md"]),
         .target(name: "LayerExport", dependencies: [
             "ExactLinearAlgebra", "CouplingLayers",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["README.md"]),
         .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"], exclude: ["README.md"]),
         .executableTarget(name: "flowproof", dependencies: [
+            "FileIO",
             "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
             "FloatLinearAlgebra", "FloatCouplingLayers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "LayerExport",
         ]),
-        .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
+        .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra", "FileIO"]),
         .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
         .testTarget(name: "FloatLinearAlgebraTests", dependencies: ["FloatLinearAlgebra"]),
         .testTarget(name: "FloatCouplingLayersTests", dependencies: ["FloatCouplingLayers", "FloatLinearAlgebra", "ExactLinearAlgebra"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "CouplingLayers", "Certificates", "ExactLinearAlgebra"]),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CouplingLayers", "ExactLinearAlgebra"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CouplingLayers", "ExactLinearAlgebra", "FileIO"]),
     ]
 )

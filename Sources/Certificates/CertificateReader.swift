@@ -1,5 +1,6 @@
 import CouplingLayers
 import ExactLinearAlgebra
+import FileIO
 import Foundation
 
 /// Why a certificate was rejected: malformed, non-canonical, of the wrong

@@ -1,5 +1,6 @@
 import CouplingLayers
 import ExactLinearAlgebra
+import FileIO
 import Foundation
 
 /// The outcome of checking one certificate.

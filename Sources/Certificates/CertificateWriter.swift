@@ -1,5 +1,6 @@
 import CouplingLayers
 import ExactLinearAlgebra
+import FileIO
 
 extension Certificate {
     /// The certificate as JSON text, byte-for-byte deterministic: fixed key
@@ -104,4 +105,9 @@ private func witnessJSON(_ w: NotInK2Witness) -> String {
 /// Layer entries of binary64 certificates are written in C99 `%a` form.
 private func binary64Text(_ x: Rational) -> String {
     x.doubleValue.hexFloatDescription
+}
+
+extension Certificate {
+    /// Writes `jsonText` atomically (`AtomicFile`).
+    public func write(to path: String) throws(OutputFileError) { try AtomicFile.write(jsonText, to: path) }
 }

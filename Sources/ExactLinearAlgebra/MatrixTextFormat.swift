@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// A problem in a matrix file, located by file, line and column (1-based).

@@ -3,6 +3,13 @@ import CouplingLayers
 import ExactLinearAlgebra
 import Foundation
 
+/// A search that could not certify what it found: always a flowproof bug,
+/// never a property of the input.
+public struct SearchError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// A certified counterexample to depth 2: a `depth` certificate with
 /// `depth: 3`, already re-checked by the certificate verifier.
 public struct Counterexample: Sendable {
@@ -59,14 +66,14 @@ public struct CounterexampleSearch: Sendable {
     /// candidates are decided (sampled families), or through the whole
     /// shard (enumerated families, where `count` is ignored).
     public func run(count: Int, maxCandidates: Int,
-                    progress: (SearchStatistics) -> Void) throws(CertificateError) -> (SearchStatistics, [Counterexample]) {
+                    progress: (SearchStatistics) -> Void) throws(SearchError) -> (SearchStatistics, [Counterexample]) {
         let start = Date()
         var stats = record(count: count, maxCandidates: maxCandidates)
         var found: [Counterexample] = []
         var seen = Set<String>()
         let analyzer = DepthAnalyzer(seed: seed, numeric: numeric)
 
-        func consider(_ t: RationalMatrix) throws(CertificateError) {
+        func consider(_ t: RationalMatrix) throws(SearchError) {
             guard let analysis = try? analyzer.analyze(t, regime: regime) else { return }
             stats.record(analysis.outcome)
             guard analysis.outcome == .depth3, let witness = analysis.witness else { return }
@@ -74,13 +81,15 @@ public struct CounterexampleSearch: Sendable {
             guard seen.insert(name).inserted else { return }
             let layers: [CouplingPair]
             do { layers = try analyzer.factorization(of: t, regime: regime, analysis: analysis).layers } catch {
-                throw CertificateError("internal error while factoring a counterexample: \(error)")
+                throw SearchError("internal error while factoring a counterexample: \(error)")
             }
             let certificate = Certificate(regime: regime, matrix: t, claim: .depth(layers: layers, witness: witness), extras: [
                 ("generator", .string(flowproofGenerator)), ("family", .string(family.rawValue)), ("seed", .string(String(seed))),
             ])
             // Nothing is reported that the verifier does not accept.
-            _ = try CertificateVerifier.check(certificate)
+            do { _ = try CertificateVerifier.check(certificate) } catch {
+                throw SearchError("internal error: a counterexample certificate does not verify: \(error.message)")
+            }
             found.append(Counterexample(certificate: certificate, fileName: name))
         }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Certificates
 import CouplingLayers
 import ExactLinearAlgebra
+import FileIO
 import Foundation
 import LayerExport
 
@@ -89,7 +90,7 @@ struct Export: ParsableCommand {
             throw fail("cannot build the npz archive: \(error)", ExitStatus.internalError)
         }
         do { try AtomicFile.write(data: bytes, to: path) } catch {
-            throw fail(error.message, ExitStatus.badInput)
+            throw fail(error.description, ExitStatus.badInput)
         }
 
         let k = layers.count, d = parsed.d

@@ -2,6 +2,7 @@ import ArgumentParser
 import Certificates
 import CouplingLayers
 import ExactLinearAlgebra
+import FileIO
 import Foundation
 import Search
 
@@ -78,7 +79,7 @@ struct Plot: ParsableCommand {
         let families = Set(stats.map(\.family.rawValue)).sorted().joined(separator: ", ")
         let chart = SVGChart(title: title, xLabel: "d (matrices are 2d×2d); \(families), \(regimes)",
                              yLabel: "share of candidates (%)", series: series, yRange: 0...100)
-        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.message, ExitStatus.badInput) }
+        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
         if json {
             print(JSONValue.object([("command", .string("plot")), ("out", .string(out)),
                                     ("points", .int(stats.count))]).text)
@@ -108,7 +109,7 @@ struct Plot: ParsableCommand {
         let chart = SVGChart(title: title == Self.defaultTitle ? "Conditioning of binary64 factorizations" : title,
                              xLabel: "depth (coupling pairs)", yLabel: "product of layer condition numbers",
                              series: series, logY: true)
-        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.message, ExitStatus.badInput) }
+        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
         if json {
             print(JSONValue.object([("command", .string("plot")), ("out", .string(out)), ("points", .int(byD.values.map(\.count).reduce(0, +)))]).text)
         } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Certificates
 import CouplingLayers
+import FileIO
 import Foundation
 import Search
 
@@ -125,7 +126,7 @@ struct SearchK2: ParsableCommand {
                 progress.update(s.candidates, note: "depth 3: \(s[.depth3])")
             }
         } catch {
-            throw fail(error.message, ExitStatus.internalError)
+            throw fail(error.description, ExitStatus.internalError)
         }
         progress.clear()
         let (statistics, found) = result
@@ -133,7 +134,7 @@ struct SearchK2: ParsableCommand {
             for c in found { try c.certificate.write(to: path(of: c.fileName)) }
             try AtomicFile.write(statistics.fileText, to: path(of: statistics.fileName))
         } catch {
-            throw fail(error.message, ExitStatus.badInput)
+            throw fail(error.description, ExitStatus.badInput)
         }
         withExtendedLifetime(lock) {}
         report(statistics, files: found.map(\.fileName))
@@ -176,14 +177,14 @@ struct SearchK2: ParsableCommand {
                 }
                 let name = (source as NSString).lastPathComponent
                 do { try AtomicFile.write(data: FileManager.default.contents(atPath: source) ?? Data(), to: path(of: name)) } catch {
-                    throw fail(error.message, ExitStatus.badInput)
+                    throw fail(error.description, ExitStatus.badInput)
                 }
                 names.append(name)
             }
             total.files = Array(Set(names)).sorted()
             total.counterexamplesWritten = total.files.count
             do { try AtomicFile.write(total.fileText, to: path(of: total.fileName)) } catch {
-                throw fail(error.message, ExitStatus.badInput)
+                throw fail(error.description, ExitStatus.badInput)
             }
             written.append(total)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Certificates
 import ExactLinearAlgebra
+import FileIO
 import Foundation
 
 struct Verify: ParsableCommand {

@@ -1,5 +1,11 @@
 import Foundation
 
+/// Why an output file was not written: "cannot write out.json: is a directory".
+public struct OutputFileError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
 /// Files are written atomically (a temporary file in the same directory,
 /// then `rename`), so an interrupted run never leaves half a certificate.
 ///
@@ -7,13 +13,13 @@ import Foundation
 /// device, FIFO or symbolic link into a regular file (as root, `--out
 /// /dev/null` would replace the system's).
 public enum AtomicFile {
-    public static func write(_ text: String, to path: String) throws(CertificateError) {
+    public static func write(_ text: String, to path: String) throws(OutputFileError) {
         try write(data: Data(text.utf8), to: path)
     }
 
-    public static func write(data: Data, to path: String) throws(CertificateError) {
-        guard !path.isEmpty else { throw CertificateError("output path is empty") }
-        func failure(_ reason: String) -> CertificateError { CertificateError("cannot write \(path): \(reason)") }
+    public static func write(data: Data, to path: String) throws(OutputFileError) {
+        guard !path.isEmpty else { throw OutputFileError("output path is empty") }
+        func failure(_ reason: String) -> OutputFileError { OutputFileError("cannot write \(path): \(reason)") }
         guard !path.hasSuffix("/") else { throw failure("the path names a directory") }
         var info = stat()
         if lstat(path, &info) == 0, let kind = Self.kind(info.st_mode) {
@@ -81,8 +87,4 @@ public enum AtomicFile {
             if kill(pid, 0) != 0 && errno == ESRCH { unlink((directory as NSString).appendingPathComponent(sibling)) }
         }
     }
-}
-
-extension Certificate {
-    public func write(to path: String) throws(CertificateError) { try AtomicFile.write(jsonText, to: path) }
 }
