@@ -1,7 +1,6 @@
 import FileIO
 import Foundation
 import Testing
-import ExactLinearAlgebra
 
 @Suite struct InputFileTests {
     /// A fresh directory for one test.
