@@ -15,6 +15,8 @@ let package = Package(
     targets: [
         // Reading bounded regular files and writing files atomically (Foundation only).
         .target(name: "FileIO", exclude: ["README.md"]),
+        // The vocabulary both arithmetics share: regime, seeded generator (no C, no Foundation).
+        .target(name: "CouplingCore", exclude: ["README.md"]),
         // C interop: GMP. Only ExactLinearAlgebra imports it.
         .systemLibrary(name: "CGMP", path: "Sources/CGMP",
                        providers: [.apt(["libgmp-dev"])]),
@@ -22,10 +24,10 @@ let package = Package(
         // C interop: LAPACKE + CBLAS (OpenBLAS). Only FloatLinearAlgebra imports it.
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
-        .target(name: "FloatLinearAlgebra", dependencies: ["CLAPACKE"], exclude: ["README.md"]),
-        .target(name: "FloatCouplingLayers", dependencies: ["FloatLinearAlgebra", "ExactLinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "FloatLinearAlgebra", dependencies: ["CLAPACKE", "CouplingCore"], exclude: ["README.md"]),
+        .target(name: "FloatCouplingLayers", dependencies: ["CouplingCore", "FloatLinearAlgebra", "ExactLinearAlgebra"], exclude: ["README.md"]),
         // FloatLinearAlgebra: LAPACK for the numerical depth-2 search (the proofs it feeds are checked exactly).
-        .target(name: "CouplingLayers", dependencies: ["ExactLinearAlgebra", "FloatLinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "CouplingLayers", dependencies: ["CouplingCore", "ExactLinearAlgebra", "FloatLinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Certificates", dependencies: ["FileIO", "ExactLinearAlgebra", "CouplingLayers"], exclude: ["README.md"]),
         .target(name: "LayerExport", dependencies: [
             "ExactLinearAlgebra", "CouplingLayers",
@@ -43,7 +45,7 @@ let package = Package(
         .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
         .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
         .testTarget(name: "FloatLinearAlgebraTests", dependencies: ["FloatLinearAlgebra"]),
-        .testTarget(name: "FloatCouplingLayersTests", dependencies: ["FloatCouplingLayers", "FloatLinearAlgebra", "ExactLinearAlgebra"]),
+        .testTarget(name: "FloatCouplingLayersTests", dependencies: ["CouplingCore", "FloatCouplingLayers", "FloatLinearAlgebra", "ExactLinearAlgebra"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "CouplingLayers", "Certificates", "ExactLinearAlgebra"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CouplingLayers", "ExactLinearAlgebra", "FileIO"]),
     ]

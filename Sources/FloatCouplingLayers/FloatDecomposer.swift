@@ -1,3 +1,4 @@
+import CouplingCore
 import Foundation
 import FloatLinearAlgebra
 
@@ -54,7 +55,7 @@ public enum FloatDecomposer {
     /// `determinantSignKnown`: the caller proved `det T > 0` exactly, so an
     /// input too ill-conditioned for LU to certify that sign is still
     /// decomposed (with an honest, possibly large, certified residual).
-    public static func decompose(_ t: DoubleMatrix, depth requested: Int? = nil, regime: FloatRegime = .positive,
+    public static func decompose(_ t: DoubleMatrix, depth requested: Int? = nil, regime: Regime = .positive,
                                  seed: UInt64 = 1, determinantSignKnown: Bool = false)
         throws(FloatDecompositionError) -> FloatFactorization
     {

@@ -1,9 +1,10 @@
+import CouplingCore
 import FloatLinearAlgebra
 
 /// A binary64 factorization `T ≈ L1 U1 ... Lk Uk` with how it was found.
 public struct FloatFactorization: Sendable {
     public let layers: [FloatCouplingPair]
-    public let regime: FloatRegime
+    public let regime: Regime
     /// Which algorithm produced the layers.
     public let method: Method
     /// Why shallower depths of the default ladder were not used (nil when

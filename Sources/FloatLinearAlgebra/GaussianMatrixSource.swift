@@ -1,20 +1,15 @@
+import CouplingCore
 import Foundation
 
-/// Reproducible standard Gaussian matrices from a seed (SplitMix64 +
+/// Reproducible standard Gaussian matrices from a seed (`SeededGenerator` +
 /// Box–Muller), so tests, benchmarks and the decomposer's random choices
 /// agree across runs and platforms without depending on a system RNG.
 public struct GaussianMatrixSource: Sendable {
-    private var state: UInt64
+    private var generator: SeededGenerator
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-    private mutating func nextWord() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func nextWord() -> UInt64 { generator.next() }
 
     /// Uniform in the open interval (0, 1).
     private mutating func nextUniform() -> Double {

@@ -1,9 +1,10 @@
+import CouplingCore
 import ExactLinearAlgebra
 import FloatCouplingLayers
 import FloatLinearAlgebra
 import Testing
 
-private func check(_ t: DoubleMatrix, regime: FloatRegime = .positive, target: Double = 1e-12,
+private func check(_ t: DoubleMatrix, regime: Regime = .positive, target: Double = 1e-12,
                    sourceLocation: SourceLocation = #_sourceLocation) throws -> FloatFactorization
 {
     let f = try FloatDecomposer.decompose(t, regime: regime)
