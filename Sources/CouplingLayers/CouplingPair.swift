@@ -21,12 +21,6 @@ public struct CouplingPair: Equatable, Sendable {
 
     public var d: Int { B.count }
 
-    /// Whether the four blocks have the shapes of one block size `d`.
-    public var isWellShaped: Bool {
-        let d = B.count
-        return d > 0 && C.count == d && A.rows == d && A.columns == d && D.rows == d && D.columns == d
-    }
-
     public func satisfies(_ regime: Regime) -> Bool { regime.admitsAll(B) && regime.admitsAll(C) }
 
     /// The largest height (bits of numerator or denominator) in any block.
