@@ -5,7 +5,11 @@ let package = Package(
     name: "flowproof",
     products: [
         .executable(name: "flowproof", targets: ["flowproof"]),
-        .library(name: "FlowproofKit", targets: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"]),
+        // For Swift users (README, "Using flowproof from Swift"): everything but the command line.
+        .library(name: "FlowproofKit", targets: [
+            "CouplingCore", "FileIO", "ExactLinearAlgebra", "CouplingLayers", "Certificates",
+            "FloatLinearAlgebra", "FloatCouplingLayers", "LayerExport",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
