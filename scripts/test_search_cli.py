@@ -145,3 +145,22 @@ def test_depth_beyond_the_old_binomial_overflow(tmp_path):
     result = run("depth", source, "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["proven"] is True
+
+
+def test_depth_above_the_search_limit_is_bounded(tmp_path):
+    # d = 61 ran for minutes in the numerical search; above d = 16 it is skipped and said so.
+    import random
+    rng = random.Random(5)
+    d = 20
+    rows = [[rng.randint(-9, 9) for _ in range(2 * d)] for _ in range(2 * d)]
+    source = tmp_path / "r20.txt"
+    source.write_text("\n".join(" ".join(map(str, r)) for r in rows) + "\n")
+    start = time.time()
+    result = run("depth", source)
+    if result.returncode == 2 and "det" in result.stderr:   # det < 0: flip the first row
+        rows[0] = [-x for x in rows[0]]
+        source.write_text("\n".join(" ".join(map(str, r)) for r in rows) + "\n")
+        result = run("depth", source)
+    assert result.returncode == 0, result.stderr
+    assert "no numerical search above d = 16" in result.stdout
+    assert time.time() - start < 60

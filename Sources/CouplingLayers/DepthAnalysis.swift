@@ -64,7 +64,7 @@ public struct DepthAnalyzer: Sendable {
         }
         // Numerical intertwiner solutions are tried as proofs; only one that
         // passes the exact check (`IntertwinerMembership.check`) counts.
-        let evidence = numeric ? NumericDepthTwo.search(t, regime: regime, seed: seed) : nil
+        let evidence = numeric && t.rows / 2 <= NumericDepthTwo.maximumD ? NumericDepthTwo.search(t, regime: regime, seed: seed) : nil
         return DepthAnalysis(lowerBound: 2, upperBound: evidence?.proof == nil ? 3 : 2, shallowFactorization: nil,
                              witness: nil, numericDepthTwo: evidence)
     }

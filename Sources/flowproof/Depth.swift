@@ -108,7 +108,9 @@ struct Depth: ParsableCommand {
             if let r = numericResidual, r < NumericDepthTwo.tolerance {
                 print(String(format: "  in K_2 numerically (residual %.1e), not proven", r))
             } else {
-                print("  undecided: no depth-2 factorization or lower-bound witness found" + (numericResidual.map { String(format: " (best numerical residual %.1e)", $0) } ?? ""))
+                let search = numericResidual.map { String(format: " (best numerical residual %.1e)", $0) }
+                    ?? (t.rows / 2 > NumericDepthTwo.maximumD ? " (no numerical search above d = \(NumericDepthTwo.maximumD))" : "")
+                print("  undecided: no depth-2 factorization or lower-bound witness found" + search)
             }
         }
         if let out { print("certificate written to \(out)") }
