@@ -112,6 +112,9 @@ def test_huge_count_does_not_overflow(tmp_path):
 def test_bad_shard_and_missing_d_are_usage_errors():
     assert run("search-k2", "--d", "3", "--shard", "3/3").returncode == 64
     assert run("search-k2").returncode == 64
+    # d = 61 ran for minutes per candidate (issue 14): refused with the reason.
+    beyond = run("search-k2", "--d", "61")
+    assert beyond.returncode == 64 and "between 1 and 32" in beyond.stderr
 
 
 def test_depth_json_and_certificate(tmp_path):
