@@ -8,7 +8,7 @@ let package = Package(
         // For Swift users (README, "Using flowproof from Swift"): everything but the command line.
         .library(name: "FlowproofKit", targets: [
             "CouplingCore", "FileIO", "ExactLinearAlgebra", "CouplingLayers", "Certificates",
-            "FloatLinearAlgebra", "FloatCouplingLayers", "LayerExport",
+            "FloatLinearAlgebra", "FloatCouplingLayers", "LayerExport", "Workflows",
         ]),
     ],
     dependencies: [
@@ -38,7 +38,12 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["README.md"]),
         .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"], exclude: ["README.md"]),
+        // Library entry points for whole workflows; the command line calls one each.
+        .target(name: "Workflows", dependencies: [
+            "ExactLinearAlgebra", "CouplingLayers", "Certificates", "FloatLinearAlgebra", "FloatCouplingLayers",
+        ], exclude: ["README.md"]),
         .executableTarget(name: "flowproof", dependencies: [
+            "Workflows",
             "FileIO",
             "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
             "FloatLinearAlgebra", "FloatCouplingLayers",
@@ -46,6 +51,7 @@ let package = Package(
             "LayerExport",
         ]),
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Certificates", "CouplingLayers", "ExactLinearAlgebra"]),
         .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
         .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
         .testTarget(name: "FloatLinearAlgebraTests", dependencies: ["FloatLinearAlgebra"]),
