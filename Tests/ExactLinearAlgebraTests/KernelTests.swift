@@ -67,4 +67,29 @@ import ExactLinearAlgebra
             }
         }
     }
+
+    /// Products on one common denominator, against canonical rationals;
+    /// equality must hold exactly when the values agree, however the
+    /// operands were scaled.
+    @Test func commonDenominatorProductsMatchRationalOnes() {
+        var seed: UInt64 = 9
+        for (rows, inner, columns) in [(1, 1, 1), (3, 4, 2), (6, 6, 6), (5, 9, 7)] {
+            for zeros in [0, 5, 10] {
+                let a = Self.random(rows, inner, zeros: zeros, seed: &seed)
+                let b = Self.random(inner, columns, zeros: zeros, seed: &seed)
+                let c = Self.random(rows, columns, zeros: zeros, seed: &seed)
+                let (ai, bi, ci) = (CommonDenominatorMatrix(a), CommonDenominatorMatrix(b), CommonDenominatorMatrix(c))
+                let sum = CommonDenominatorMatrix.multiplyAdd(ai, bi, ci)
+                #expect(sum.rational == RationalMatrix.multiplyAdd(a, b, c))
+                #expect(CommonDenominatorMatrix.multiplyAdd(ai, bi, ci, subtracting: true).rational == c - a * b)
+                #expect(sum == CommonDenominatorMatrix(RationalMatrix.multiplyAdd(a, b, c)))
+                #expect(CommonDenominatorMatrix.multiplyAdd(ai, bi, CommonDenominatorMatrix(a * b), subtracting: true)
+                        == CommonDenominatorMatrix(.zero(rows, columns)))
+                let s = (0..<columns).map { Rational($0 + 1, 2 * $0 + 3) * (($0 % 2 == 0) ? 1 : -6) }
+                #expect(ci.scalingColumns(s).rational == c * .diagonal(s))
+                #expect(ci.scalingColumns(s).scalingColumns(s.map(\.reciprocal)) == ci)
+                if !c.isZero { #expect(sum != CommonDenominatorMatrix(RationalMatrix.multiplyAdd(a, b, c) + c)) }
+            }
+        }
+    }
 }
