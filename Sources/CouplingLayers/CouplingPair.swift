@@ -98,7 +98,7 @@ public struct CouplingPair: Equatable, Sendable {
     }
 
     /// Whether `L1 U1 ⋯ Lk Uk == t`, exactly, checked as
-    /// `F1 ⋯ Fm == t · F2k⁻¹ ⋯ Fm+1⁻¹` for the factors `L1, U1, …, Lk, Uk`.
+    /// `F2 ⋯ Fm == L1⁻¹ · t · F2k⁻¹ ⋯ Fm+1⁻¹` for the factors `L1, U1, …, Lk, Uk`.
     ///
     /// Entry heights add up along a product, so the full product's partial
     /// results reach about `2k` times the layer height before collapsing to
@@ -115,7 +115,13 @@ public struct CouplingPair: Equatable, Sendable {
     public static func productEquals(_ layers: [CouplingPair], _ t: RationalMatrix) -> Bool {
         guard let d = layers.first?.d, t.rows == 2 * d, t.columns == 2 * d else { return false }
         guard layers.allSatisfy({ !($0.B + $0.C).contains(where: \.isZero) }) else { return product(layers) == t }
-        let meeting = MeetInTheMiddle(layers, t)
+        // L1⁻¹·t changes only t's lower rows, by a product with its short upper
+        // rows; the left side then starts at U1 and skips its first tall
+        // product (A1·D1, one of five at d = 32).
+        let first = layers[0], top = t.block(rows: 0..<d, columns: 0..<(2 * d))
+        let lower = RationalMatrix.multiplyAdd(-first.A, top, t.block(rows: d..<(2 * d), columns: 0..<(2 * d)))
+        let peeled = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in i < d ? t[i, j] : lower[i - d, j] / first.B[i - d] }
+        let meeting = MeetInTheMiddle(layers, peeled)
         DispatchQueue.concurrentPerform(iterations: 2) { side in meeting.run(fromLeft: side == 0) }
         let (l, r) = (meeting.leftSide!, meeting.rightSide!)
         return l.left == r.left && l.right == r.right
@@ -127,7 +133,8 @@ public struct CouplingPair: Equatable, Sendable {
     private final class MeetInTheMiddle: @unchecked Sendable {
         let layers: [IntegerLayer]
         let t: RationalMatrix
-        /// `F1 ⋯ Fi` and `t · F2k⁻¹ ⋯ Fj⁻¹` once every factor is claimed.
+        /// `F2 ⋯ Fi` and `t · F2k⁻¹ ⋯ Fj⁻¹` once every factor is claimed
+        /// (`t` with `L1` already peeled off).
         var leftSide: ColumnBlocks?
         var rightSide: ColumnBlocks?
         private let next: Mutex<(left: Int, right: Int)>
@@ -135,7 +142,7 @@ public struct CouplingPair: Equatable, Sendable {
         init(_ layers: [CouplingPair], _ t: RationalMatrix) {
             self.layers = layers.map(IntegerLayer.init)
             self.t = t
-            next = Mutex((left: 0, right: 2 * layers.count - 1))
+            next = Mutex((left: 1, right: 2 * layers.count - 1))
         }
 
         /// Applies factors to one side until every factor is claimed.
