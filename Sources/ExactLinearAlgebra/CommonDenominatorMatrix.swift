@@ -1,4 +1,5 @@
 import CGMP
+import Dispatch
 
 /// `numerators / denominator`: an integer matrix over one positive common
 /// denominator that is coprime to the gcd of the entries, which makes the
@@ -11,7 +12,7 @@ import CGMP
 /// between threads.
 public final class CommonDenominatorMatrix: @unchecked Sendable {
     let numerators: IntegerMatrix
-    /// `denominator.a`; `.b` is unused.
+    /// `denominator.a`; `.b` is scratch.
     let denominator: IntegerScratch
 
     public var rows: Int { numerators.rows }
@@ -55,15 +56,18 @@ public final class CommonDenominatorMatrix: @unchecked Sendable {
                                    subtracting: Bool = false) -> CommonDenominatorMatrix {
         precondition(a.columns == b.rows && c.rows == a.rows && c.columns == b.columns, "shape mismatch in product")
         let out = IntegerMatrix(rows: a.rows, columns: b.columns)
-        let den = IntegerScratch(), factors = IntegerScratch(), t = IntegerScratch()
-        __gmpz_mul(t.a, a.denominator.a, b.denominator.a)
-        __gmpz_lcm(den.a, t.a, c.denominator.a)
-        __gmpz_divexact(factors.a, den.a, t.a)  // for a·b
+        let den = IntegerScratch(), factors = IntegerScratch()
+        __gmpz_mul(den.b, a.denominator.a, b.denominator.a)
+        __gmpz_lcm(den.a, den.b, c.denominator.a)
+        __gmpz_divexact(factors.a, den.a, den.b)  // for a·b
         __gmpz_divexact(factors.b, den.a, c.denominator.a)  // for c
         let scaleProduct = __gmpz_cmp_ui(factors.a, 1) != 0, scaleSum = __gmpz_cmp_ui(factors.b, 1) != 0
         let an = a.numerators, bn = b.numerators, cn = c.numerators
         let support = (0..<a.rows).map { i in (0..<a.columns).filter { an[i, $0].pointee._mp_size != 0 } }
-        for i in 0..<a.rows {
+        // Rows on all cores: a caller's own threads (the two sides of
+        // `productEquals`) rarely carry equal work.
+        DispatchQueue.concurrentPerform(iterations: a.rows) { i in
+            let t = IntegerScratch()
             for j in 0..<b.columns {
                 __gmpz_set_ui(t.a, 0)
                 for k in support[i] where bn[k, j].pointee._mp_size != 0 { __gmpz_addmul(t.a, an[i, k], bn[k, j]) }

@@ -5,7 +5,8 @@ import CGMP
 /// Rational matrices are brought to integer form (rows or columns scaled by
 /// the lcm of their denominators) so that elimination and products run on
 /// `mpz_t` with one gcd per result entry instead of one per operation.
-final class IntegerMatrix {
+/// Threads may share one when each writes only its own entries.
+final class IntegerMatrix: @unchecked Sendable {
     let rows: Int
     let columns: Int
     let base: UnsafeMutablePointer<__mpz_struct>
@@ -155,8 +156,8 @@ final class IntegerMatrix {
     }
 }
 
-/// Two scratch integers with automatic cleanup.
-final class IntegerScratch {
+/// Two scratch integers with automatic cleanup (shared only for reading).
+final class IntegerScratch: @unchecked Sendable {
     let a: UnsafeMutablePointer<__mpz_struct>
     let b: UnsafeMutablePointer<__mpz_struct>
     init() {
