@@ -46,8 +46,17 @@ public final class CommonDenominatorMatrix: @unchecked Sendable {
         }
     }
 
+    /// Canonical rationals: a gcd per entry, on tall entries, so rows run on
+    /// all cores.
     public var rational: RationalMatrix {
-        RationalMatrix(rows: rows, columns: columns) { i, j in Rational.quotient(numerators[i, j], denominator.a) }
+        var entries = [[Rational]](repeating: [], count: rows)
+        entries.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let rowsOut = buffer  // each row written by one iteration
+            DispatchQueue.concurrentPerform(iterations: rows) { i in
+                rowsOut[i] = (0..<columns).map { Rational.quotient(numerators[i, $0], denominator.a) }
+            }
+        }
+        return RationalMatrix(rows: rows, columns: columns, entries: entries.flatMap { $0 })
     }
 
     /// `c + a·b`, or `c − a·b`, over `lcm(den a · den b, den c)`; products
