@@ -89,20 +89,30 @@ public final class CommonDenominatorMatrix: @unchecked Sendable {
     }
 
     /// `self · diag(s)`.
-    public func scalingColumns(_ s: [Rational]) -> CommonDenominatorMatrix {
-        precondition(s.count == columns, "shape mismatch in scaling")
+    public func scalingColumns(_ s: [Rational]) -> CommonDenominatorMatrix { scaling(s, rows: false) }
+
+    /// `diag(s) · self`: for integer matrices, no gcd per entry, unlike
+    /// scaling canonical rationals.
+    public func scalingRows(_ s: [Rational]) -> CommonDenominatorMatrix { scaling(s, rows: true) }
+
+    private func scaling(_ s: [Rational], rows byRow: Bool) -> CommonDenominatorMatrix {
+        precondition(s.count == (byRow ? rows : columns), "shape mismatch in scaling")
         let out = IntegerMatrix(rows: rows, columns: columns)
         let den = IntegerScratch(), factor = IntegerScratch()
         __gmpz_set_ui(factor.b, 1)  // lcm of the scales' denominators
         for x in s { x.withPointer { __gmpz_lcm(factor.b, factor.b, &UnsafeMutablePointer(mutating: $0).pointee._mp_den) } }
         __gmpz_mul(den.a, denominator.a, factor.b)
-        for (j, x) in s.enumerated() {
+        for (k, x) in s.enumerated() {
             x.withPointer { q in
                 let qm = UnsafeMutablePointer(mutating: q)
                 __gmpz_divexact(factor.a, factor.b, &qm.pointee._mp_den)
                 __gmpz_mul(factor.a, factor.a, &qm.pointee._mp_num)
             }
-            for i in 0..<rows { __gmpz_mul(out[i, j], numerators[i, j], factor.a) }
+            if byRow {
+                for j in 0..<columns { __gmpz_mul(out[k, j], numerators[k, j], factor.a) }
+            } else {
+                for i in 0..<rows { __gmpz_mul(out[i, k], numerators[i, k], factor.a) }
+            }
         }
         return CommonDenominatorMatrix(out, den)
     }
