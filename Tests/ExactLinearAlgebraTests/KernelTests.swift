@@ -92,4 +92,17 @@ import ExactLinearAlgebra
             }
         }
     }
+
+    /// One tall column (the rank-one pair's pattern): its own denominator
+    /// group, the other columns stay integers.
+    @Test func commonDenominatorProductWithOneTallColumn() {
+        var seed: UInt64 = 10
+        let tall = .one / Rational(7).power(40)
+        var a = Self.random(6, 9, zeros: 3, seed: &seed).map { Rational($0.sign) * ($0.isZero ? 0 : 3) }
+        for i in 0..<6 { a[i, 0] = Rational(i + 2) * tall }
+        let b = Self.random(9, 5, zeros: 2, seed: &seed), c = Self.random(6, 5, seed: &seed)
+        let sum = CommonDenominatorMatrix.multiplyAdd(CommonDenominatorMatrix(a), CommonDenominatorMatrix(b), CommonDenominatorMatrix(c))
+        #expect(sum.rational == RationalMatrix.multiplyAdd(a, b, c))
+        #expect(sum == CommonDenominatorMatrix(RationalMatrix.multiplyAdd(a, b, c)))
+    }
 }
