@@ -156,8 +156,8 @@ final class IntegerMatrix: @unchecked Sendable {
     }
 }
 
-/// Two scratch integers with automatic cleanup (shared only for reading).
-final class IntegerScratch: @unchecked Sendable {
+/// Two scratch integers with automatic cleanup.
+final class IntegerScratch {
     let a: UnsafeMutablePointer<__mpz_struct>
     let b: UnsafeMutablePointer<__mpz_struct>
     init() {
