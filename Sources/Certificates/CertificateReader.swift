@@ -125,11 +125,20 @@ public enum CertificateReader {
     static func rationalMatrix(_ value: StrictJSON.Value?, rows: Int, columns: Int, field: String, binary64: Bool) throws(CertificateError) -> RationalMatrix {
         guard case .array(let list) = value else { throw CertificateError("\(field) must be a list of rows") }
         guard list.count == rows else { throw CertificateError("\(field) has \(list.count) rows, expected \(rows)") }
+        // Rows on all cores: checking a tall number's lowest terms is a gcd.
+        // The first bad row (in order) is the one reported.
+        var parsed = [Result<[Rational], CertificateError>](repeating: .success([]), count: rows)
+        parsed.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer  // each row written by one iteration
+            DispatchQueue.concurrentPerform(iterations: rows) { i in
+                out[i] = Result { () throws(CertificateError) in
+                    try vector(list[i], count: columns, field: "\(field)[\(i)]", binary64: binary64)
+                }
+            }
+        }
         var entries: [Rational] = []
         entries.reserveCapacity(rows * columns)
-        for (i, row) in list.enumerated() {
-            entries += try vector(row, count: columns, field: "\(field)[\(i)]", binary64: binary64)
-        }
+        for row in parsed { entries += try row.get() }
         return RationalMatrix(rows: rows, columns: columns, entries: entries)
     }
 

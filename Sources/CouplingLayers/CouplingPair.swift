@@ -33,31 +33,42 @@ public struct CouplingPair: Equatable, Sendable {
     /// costs one `2d × d` by `d × d` product instead of a full `2d` product.
     public static func product(_ layers: [CouplingPair]) -> RationalMatrix {
         guard let d = layers.first?.d else { preconditionFailure("empty network") }
+        let factors = layers.map(IntegerLayer.init)
         var sides = ColumnBlocks(.identity(2 * d))
-        for factor in 0..<(2 * layers.count) { sides.multiply(by: factor, of: layers) }
+        for factor in 0..<(2 * layers.count) { sides.multiply(by: factor, of: factors) }
         return sides.matrix
+    }
+
+    /// A layer's blocks over common denominators, converted once per check.
+    struct IntegerLayer: Sendable {
+        let A, D: CommonDenominatorMatrix
+        let B, C: [Rational]
+        init(_ layer: CouplingPair) {
+            A = CommonDenominatorMatrix(layer.A); D = CommonDenominatorMatrix(layer.D)
+            B = layer.B; C = layer.C
+        }
     }
 
     /// A `2d × 2d` matrix as its column blocks `[left | right]`, multiplied
     /// on the right by single factors `F` of `L1, U1, …, Lk, Uk` or their
     /// inverses: each step is one `2d × d` by `d × d` product.
     struct ColumnBlocks {
-        var left: RationalMatrix
-        var right: RationalMatrix
+        var left: CommonDenominatorMatrix
+        var right: CommonDenominatorMatrix
 
         init(_ m: RationalMatrix) {
             let d = m.columns / 2
-            left = m.block(rows: 0..<m.rows, columns: 0..<d)
-            right = m.block(rows: 0..<m.rows, columns: d..<m.columns)
+            left = CommonDenominatorMatrix(m.block(rows: 0..<m.rows, columns: 0..<d))
+            right = CommonDenominatorMatrix(m.block(rows: 0..<m.rows, columns: d..<m.columns))
         }
 
         var matrix: RationalMatrix {
-            let d = left.columns
-            return RationalMatrix(rows: left.rows, columns: 2 * d) { i, j in j < d ? left[i, j] : right[i, j - d] }
+            let (l, r) = (left.rational, right.rational)
+            return RationalMatrix(rows: l.rows, columns: 2 * l.columns) { i, j in j < l.columns ? l[i, j] : r[i, j - l.columns] }
         }
 
         /// `self · F` (or `self · F⁻¹`) for factor number `factor`.
-        mutating func multiply(by factor: Int, of layers: [CouplingPair], inverted: Bool = false) {
+        mutating func multiply(by factor: Int, of layers: [IntegerLayer], inverted: Bool = false) {
             let layer = layers[factor / 2]
             switch (inverted, factor % 2 == 1) {
             case (false, false):
@@ -71,17 +82,17 @@ public struct CouplingPair: Equatable, Sendable {
             case (true, true):
                 // ·U⁻¹ = ·[C⁻¹ −C⁻¹D; 0 I]
                 left = scaleColumns(left, layer.C.map(\.reciprocal))
-                right = .multiplyAdd(left, -layer.D, right)
+                right = .multiplyAdd(left, layer.D, right, subtracting: true)
             case (true, false):
                 // ·L⁻¹ = ·[I 0; −B⁻¹A B⁻¹]
                 right = scaleColumns(right, layer.B.map(\.reciprocal))
-                left = .multiplyAdd(right, -layer.A, left)
+                left = .multiplyAdd(right, layer.A, left, subtracting: true)
             }
         }
     }
 
     /// Whether `L1 U1 ⋯ Lk Uk == t`, exactly, checked as
-    /// `F1 ⋯ Fm == t · F2k⁻¹ ⋯ Fm+1⁻¹` for the factors `L1, U1, …, Lk, Uk`.
+    /// `F2 ⋯ Fm == L1⁻¹ · t · F2k⁻¹ ⋯ Fm+1⁻¹` for the factors `L1, U1, …, Lk, Uk`.
     ///
     /// Entry heights add up along a product, so the full product's partial
     /// results reach about `2k` times the layer height before collapsing to
@@ -92,35 +103,45 @@ public struct CouplingPair: Equatable, Sendable {
     /// end until they meet, so the split `m` balances itself (one side is
     /// often much dearer per factor, e.g. `t` times inverses of long layers).
     /// Layers with a zero diagonal entry are not invertible and get the
-    /// plain product.
+    /// plain product. Both sides stay integer matrices over one denominator
+    /// per block (`CommonDenominatorMatrix`): no gcd per entry and step, and
+    /// the reduced form makes the final comparison entrywise.
     public static func productEquals(_ layers: [CouplingPair], _ t: RationalMatrix) -> Bool {
         guard let d = layers.first?.d, t.rows == 2 * d, t.columns == 2 * d else { return false }
         guard layers.allSatisfy({ !($0.B + $0.C).contains(where: \.isZero) }) else { return product(layers) == t }
-        let meeting = MeetInTheMiddle(layers, t)
+        // L1⁻¹·t changes only t's lower rows, by a product with its short upper
+        // rows; the left side then starts at U1 and skips its first tall
+        // product (A1·D1, one of five at d = 32).
+        let first = layers[0], top = t.block(rows: 0..<d, columns: 0..<(2 * d))
+        let lower = RationalMatrix.multiplyAdd(-first.A, top, t.block(rows: d..<(2 * d), columns: 0..<(2 * d)))
+        let peeled = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in i < d ? t[i, j] : lower[i - d, j] / first.B[i - d] }
+        let meeting = MeetInTheMiddle(layers, peeled)
         DispatchQueue.concurrentPerform(iterations: 2) { side in meeting.run(fromLeft: side == 0) }
-        return meeting.leftSide == meeting.rightSide
+        let (l, r) = (meeting.leftSide!, meeting.rightSide!)
+        return l.left == r.left && l.right == r.right
     }
 
     /// The two sides of `productEquals` and the factors not yet claimed.
     /// Each thread writes only its own side (separate stored properties, so
     /// their accesses never overlap).
     private final class MeetInTheMiddle: @unchecked Sendable {
-        let layers: [CouplingPair]
+        let layers: [IntegerLayer]
         let t: RationalMatrix
-        /// `F1 ⋯ Fi` and `t · F2k⁻¹ ⋯ Fj⁻¹` once every factor is claimed.
-        var leftSide: RationalMatrix?
-        var rightSide: RationalMatrix?
+        /// `F2 ⋯ Fi` and `t · F2k⁻¹ ⋯ Fj⁻¹` once every factor is claimed
+        /// (`t` with `L1` already peeled off).
+        var leftSide: ColumnBlocks?
+        var rightSide: ColumnBlocks?
         private let next: Mutex<(left: Int, right: Int)>
 
         init(_ layers: [CouplingPair], _ t: RationalMatrix) {
-            self.layers = layers
+            self.layers = layers.map(IntegerLayer.init)
             self.t = t
-            next = Mutex((left: 0, right: 2 * layers.count - 1))
+            next = Mutex((left: 1, right: 2 * layers.count - 1))
         }
 
         /// Applies factors to one side until every factor is claimed.
         func run(fromLeft: Bool) {
-            var side = ColumnBlocks(fromLeft ? .identity(2 * layers[0].d) : t)
+            var side = ColumnBlocks(fromLeft ? .identity(t.rows) : t)
             while let factor = next.withLock({ range -> Int? in
                 guard range.left <= range.right else { return nil }
                 if fromLeft { range.left += 1; return range.left - 1 }
@@ -128,13 +149,13 @@ public struct CouplingPair: Equatable, Sendable {
             }) {
                 side.multiply(by: factor, of: layers, inverted: !fromLeft)
             }
-            if fromLeft { leftSide = side.matrix } else { rightSide = side.matrix }
+            if fromLeft { leftSide = side } else { rightSide = side }
         }
     }
 
     // Most layers have unit diagonals (theory §2), so those skip the work.
-    static func scaleColumns(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
-        s.allSatisfy { $0 == .one } ? m : RationalMatrix(rows: m.rows, columns: m.columns) { i, j in m[i, j] * s[j] }
+    static func scaleColumns(_ m: CommonDenominatorMatrix, _ s: [Rational]) -> CommonDenominatorMatrix {
+        s.allSatisfy { $0 == .one } ? m : m.scalingColumns(s)
     }
 }
 

@@ -118,14 +118,24 @@ enum RankOneConstruction {
         let rHat = RationalMatrix(rs), lHat = RationalMatrix(ls)
         // Every product below is a sum of rank-one terms: x̂ᵢ, ŷᵢ on the left,
         // r̂ᵢᵀ, ℓ̂ᵢᵀ on the right (M⁻¹ = Σ x̂ᵢr̂ᵢᵀ/(λᵢ·r̂ᵢᵀx̂ᵢ)); no dense inverse.
-        let y1 = scaledColumns(s1, zeta) * lHat
-        let z1 = scaledColumns(s2, sigma) * rHat
+        // Integer products over common denominators: one gcd per entry of
+        // the results instead of one per entry of every intermediate.
+        typealias Integral = CommonDenominatorMatrix
+        let zero = Integral(.zero(d, d)), s1i = Integral(s1), s2i = Integral(s2), rHati = Integral(rHat), lHati = Integral(lHat)
+        let y1 = Integral.multiplyAdd(s1i, lHati.scalingRows(zeta), zero).rational
+        let z1 = Integral.multiplyAdd(s2i.scalingColumns(sigma), rHati, zero).rational
         let tPrime12 = b.t12 - b.t11 * y
         let tPrime21 = b.t21 + RationalMatrix(rows: d, columns: d) { i, j in
             v[j].isZero ? .zero : (dot(b.t21.row(i), p) - dot(b.t22.row(i), u)) * v[j]
         }
-        let w1 = s1 * (scaledRows(rHat * tPrime12, inverseWeight) - scaledRows(lHat, zip(zeta, lambdas).map(/)))
-        let x1 = (scaledColumns(tPrime21 * s1, inverseWeight) - scaledColumns(s2, zip(sigma, lambdas).map(/))) * rHat
+        // W1 = S1·(diag(w)·R̂·T'12 − diag(ζ/λ)·L̂), X1 = (T'21·S1·diag(w) − S2·diag(σ/λ))·R̂,
+        // each as 0 − (negated inner sum), since `multiplyAdd` subtracts.
+        let w1Inner = Integral.multiplyAdd(rHati.scalingRows(inverseWeight), Integral(tPrime12),
+                                           lHati.scalingRows(zip(zeta, lambdas).map(/)), subtracting: true)
+        let w1 = Integral.multiplyAdd(s1i, w1Inner, zero, subtracting: true).rational
+        let x1Inner = Integral.multiplyAdd(Integral(tPrime21), s1i.scalingColumns(inverseWeight),
+                                           s2i.scalingColumns(zip(sigma, lambdas).map(/)), subtracting: true)
+        let x1 = Integral.multiplyAdd(x1Inner, rHati, zero, subtracting: true).rational
         return .factored(UnipotentProduct(pairs: [(x1, y1), (z1, w1), (x, y)], g1: Array(repeating: .one, count: d), g2: g2))
     }
 
@@ -162,12 +172,6 @@ enum RankOneConstruction {
         zip(a, b).reduce(.zero) { $1.0.isZero || $1.1.isZero ? $0 : $0 + $1.0 * $1.1 }
     }
     static func scaledU(_ u: [Rational], _ g2: [Rational]) -> [Rational] { zip(u, g2).map(/) }
-    static func scaledColumns(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
-        RationalMatrix(rows: m.rows, columns: m.columns) { i, j in m[i, j] * s[j] }
-    }
-    static func scaledRows(_ m: RationalMatrix, _ s: [Rational]) -> RationalMatrix {
-        RationalMatrix(rows: m.rows, columns: m.columns) { i, j in m[i, j] * s[i] }
-    }
 
     /// `body(0..<n)` on all cores: the shifted solves are independent.
     static func parallelMap<T: Sendable>(_ n: Int, _ body: @Sendable (Int) -> T) -> [T] {

@@ -5,7 +5,8 @@ import CGMP
 /// Rational matrices are brought to integer form (rows or columns scaled by
 /// the lcm of their denominators) so that elimination and products run on
 /// `mpz_t` with one gcd per result entry instead of one per operation.
-final class IntegerMatrix {
+/// Threads may share one when each writes only its own entries.
+final class IntegerMatrix: @unchecked Sendable {
     let rows: Int
     let columns: Int
     let base: UnsafeMutablePointer<__mpz_struct>
@@ -89,6 +90,39 @@ final class IntegerMatrix {
         }
         if pivots.isEmpty { __gmpz_set_ui(prev.a, 1) }
         return (pivots, prev)
+    }
+
+    /// Solves `A·X = B` for `[A | B]` (`A` the first `rows` columns, square):
+    /// Bareiss forward elimination, then fraction-free back substitution,
+    /// leaving `δ·X` in `B`'s place for the returned `δ = ±det A`; `nil` when
+    /// `A` is singular. A third of Gauss–Jordan's work: only the rows below
+    /// each pivot are updated, and most entries stay the size of small minors.
+    func solveInPlace() -> IntegerScratch? {
+        let n = rows
+        let prev = IntegerScratch(), t = IntegerScratch()
+        __gmpz_set_ui(prev.a, 1)
+        for k in 0..<n {
+            guard let p = (k..<n).first(where: { self[$0, k].pointee._mp_size != 0 }) else { return nil }
+            swapRows(p, k)
+            for i in (k + 1)..<max(n, k + 1) {
+                let isZero = self[i, k].pointee._mp_size == 0
+                for j in (k + 1)..<columns {
+                    __gmpz_mul(t.a, self[k, k], self[i, j])
+                    if !isZero { __gmpz_submul(t.a, self[i, k], self[k, j]) }
+                    __gmpz_divexact(self[i, j], t.a, prev.a)
+                }
+            }
+            __gmpz_set(prev.a, self[k, k])
+        }
+        // Row i reads U_ii·x_i + Σ_{j>i} U_ij·x_j = b_i; δ·x is integral (Cramer).
+        for c in n..<columns {
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                __gmpz_mul(t.a, prev.a, self[i, c])
+                for j in (i + 1)..<n where self[i, j].pointee._mp_size != 0 { __gmpz_submul(t.a, self[i, j], self[j, c]) }
+                __gmpz_divexact(self[i, c], t.a, self[i, i])
+            }
+        }
+        return prev
     }
 
     /// Bareiss forward elimination; destroys the matrix and returns its

@@ -37,9 +37,8 @@ extension RationalMatrix {
     public func solve(_ rhs: RationalMatrix) -> RationalMatrix? {
         precondition(isSquare && rhs.rows == rows, "shape mismatch in solve")
         let m = IntegerMatrix.rowScaled(self, augment: rhs).values
-        let (pivots, pivot) = m.gaussJordan(pivotColumnLimit: columns)
-        guard pivots.count == rows else { return nil }
-        return RationalMatrix(rows: rows, columns: rhs.columns) { i, j in Rational.quotient(m[i, columns + j], pivot.a) }
+        guard let det = m.solveInPlace() else { return nil }
+        return RationalMatrix(rows: rows, columns: rhs.columns) { i, j in Rational.quotient(m[i, columns + j], det.a) }
     }
 
     /// The inverse, or `nil` if the matrix is singular.

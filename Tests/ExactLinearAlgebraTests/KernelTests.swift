@@ -67,4 +67,42 @@ import ExactLinearAlgebra
             }
         }
     }
+
+    /// Products on one common denominator, against canonical rationals;
+    /// equality must hold exactly when the values agree, however the
+    /// operands were scaled.
+    @Test func commonDenominatorProductsMatchRationalOnes() {
+        var seed: UInt64 = 9
+        for (rows, inner, columns) in [(1, 1, 1), (3, 4, 2), (6, 6, 6), (5, 9, 7)] {
+            for zeros in [0, 5, 10] {
+                let a = Self.random(rows, inner, zeros: zeros, seed: &seed)
+                let b = Self.random(inner, columns, zeros: zeros, seed: &seed)
+                let c = Self.random(rows, columns, zeros: zeros, seed: &seed)
+                let (ai, bi, ci) = (CommonDenominatorMatrix(a), CommonDenominatorMatrix(b), CommonDenominatorMatrix(c))
+                let sum = CommonDenominatorMatrix.multiplyAdd(ai, bi, ci)
+                #expect(sum.rational == RationalMatrix.multiplyAdd(a, b, c))
+                #expect(CommonDenominatorMatrix.multiplyAdd(ai, bi, ci, subtracting: true).rational == c - a * b)
+                #expect(sum == CommonDenominatorMatrix(RationalMatrix.multiplyAdd(a, b, c)))
+                #expect(CommonDenominatorMatrix.multiplyAdd(ai, bi, CommonDenominatorMatrix(a * b), subtracting: true)
+                        == CommonDenominatorMatrix(.zero(rows, columns)))
+                let s = (0..<columns).map { Rational($0 + 1, 2 * $0 + 3) * (($0 % 2 == 0) ? 1 : -6) }
+                #expect(ci.scalingColumns(s).rational == c * .diagonal(s))
+                #expect(ci.scalingColumns(s).scalingColumns(s.map(\.reciprocal)) == ci)
+                if !c.isZero { #expect(sum != CommonDenominatorMatrix(RationalMatrix.multiplyAdd(a, b, c) + c)) }
+            }
+        }
+    }
+
+    /// One tall column (the rank-one pair's pattern): its own denominator
+    /// group, the other columns stay integers.
+    @Test func commonDenominatorProductWithOneTallColumn() {
+        var seed: UInt64 = 10
+        let tall = .one / Rational(7).power(40)
+        var a = Self.random(6, 9, zeros: 3, seed: &seed).map { Rational($0.sign) * ($0.isZero ? 0 : 3) }
+        for i in 0..<6 { a[i, 0] = Rational(i + 2) * tall }
+        let b = Self.random(9, 5, zeros: 2, seed: &seed), c = Self.random(6, 5, seed: &seed)
+        let sum = CommonDenominatorMatrix.multiplyAdd(CommonDenominatorMatrix(a), CommonDenominatorMatrix(b), CommonDenominatorMatrix(c))
+        #expect(sum.rational == RationalMatrix.multiplyAdd(a, b, c))
+        #expect(sum == CommonDenominatorMatrix(RationalMatrix.multiplyAdd(a, b, c)))
+    }
 }
