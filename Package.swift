@@ -6,10 +6,12 @@ let package = Package(
     products: [
         .executable(name: "flowproof", targets: ["flowproof"]),
         // For Swift users (README, "Using flowproof from Swift"): everything but the command line.
-        .library(name: "FlowproofKit", targets: [
-            "CouplingCore", "FileIO", "ExactLinearAlgebra", "CouplingLayers", "Certificates",
-            "FloatLinearAlgebra", "FloatCouplingLayers", "LayerExport", "Workflows",
-        ]),
+        .library(
+            name: "FlowproofKit",
+            targets: [
+                "CouplingCore", "FileIO", "ExactLinearAlgebra", "CouplingLayers", "Certificates",
+                "FloatLinearAlgebra", "FloatCouplingLayers", "LayerExport", "Workflows",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,40 +24,52 @@ let package = Package(
         // The vocabulary both arithmetics share: regime, seeded generator (no C, no Foundation).
         .target(name: "CouplingCore", exclude: ["README.md"]),
         // C interop: GMP. Only ExactLinearAlgebra imports it.
-        .systemLibrary(name: "CGMP", path: "Sources/CGMP",
-                       providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(
+            name: "CGMP", path: "Sources/CGMP",
+            providers: [.apt(["libgmp-dev"])]),
         .target(name: "ExactLinearAlgebra", dependencies: ["CGMP", "FileIO"], exclude: ["README.md"]),
         // C interop: LAPACKE + CBLAS (OpenBLAS). Only FloatLinearAlgebra imports it.
-        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
-                       providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CLAPACKE", path: "Sources/CLAPACKE",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
         .target(name: "FloatLinearAlgebra", dependencies: ["CLAPACKE", "CouplingCore"], exclude: ["README.md"]),
-        .target(name: "FloatCouplingLayers", dependencies: ["CouplingCore", "FloatLinearAlgebra", "ExactLinearAlgebra"], exclude: ["README.md"]),
+        .target(
+            name: "FloatCouplingLayers", dependencies: ["CouplingCore", "FloatLinearAlgebra", "ExactLinearAlgebra"], exclude: ["README.md"]),
         // FloatLinearAlgebra: LAPACK for the numerical depth-2 search (the proofs it feeds are checked exactly).
-        .target(name: "CouplingLayers", dependencies: ["CouplingCore", "ExactLinearAlgebra", "FloatLinearAlgebra"], exclude: ["README.md"]),
+        .target(
+            name: "CouplingLayers", dependencies: ["CouplingCore", "ExactLinearAlgebra", "FloatLinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Certificates", dependencies: ["FileIO", "ExactLinearAlgebra", "CouplingLayers"], exclude: ["README.md"]),
-        .target(name: "LayerExport", dependencies: [
-            "ExactLinearAlgebra", "CouplingLayers",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ], exclude: ["README.md"]),
+        .target(
+            name: "LayerExport",
+            dependencies: [
+                "ExactLinearAlgebra", "CouplingLayers",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ], exclude: ["README.md"]),
         .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"], exclude: ["README.md"]),
         // Library entry points for whole workflows; the command line calls one each.
-        .target(name: "Workflows", dependencies: [
-            "ExactLinearAlgebra", "CouplingLayers", "Certificates", "FloatLinearAlgebra", "FloatCouplingLayers",
-        ], exclude: ["README.md"]),
-        .executableTarget(name: "flowproof", dependencies: [
-            "Workflows",
-            "FileIO",
-            "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
-            "FloatLinearAlgebra", "FloatCouplingLayers",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "LayerExport",
-        ]),
+        .target(
+            name: "Workflows",
+            dependencies: [
+                "ExactLinearAlgebra", "CouplingLayers", "Certificates", "FloatLinearAlgebra", "FloatCouplingLayers",
+            ], exclude: ["README.md"]),
+        .executableTarget(
+            name: "flowproof",
+            dependencies: [
+                "Workflows",
+                "FileIO",
+                "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
+                "FloatLinearAlgebra", "FloatCouplingLayers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LayerExport",
+            ]),
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Certificates", "CouplingLayers", "ExactLinearAlgebra"]),
         .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
         .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
         .testTarget(name: "FloatLinearAlgebraTests", dependencies: ["FloatLinearAlgebra"]),
-        .testTarget(name: "FloatCouplingLayersTests", dependencies: ["CouplingCore", "FloatCouplingLayers", "FloatLinearAlgebra", "ExactLinearAlgebra"]),
+        .testTarget(
+            name: "FloatCouplingLayersTests",
+            dependencies: ["CouplingCore", "FloatCouplingLayers", "FloatLinearAlgebra", "ExactLinearAlgebra"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "CouplingLayers", "Certificates", "ExactLinearAlgebra"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CouplingLayers", "ExactLinearAlgebra", "FileIO"]),
     ]

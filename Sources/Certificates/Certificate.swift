@@ -40,7 +40,10 @@ public struct Certificate: Equatable, Sendable {
     /// ignored by checkers. Values are written as JSON strings or integers.
     public var extras: [(key: String, value: ExtraValue)]
 
-    public enum ExtraValue: Equatable, Sendable { case string(String), integer(Int) }
+    public enum ExtraValue: Equatable, Sendable {
+        case string(String)
+        case integer(Int)
+    }
 
     public var d: Int { matrix.rows / 2 }
 

@@ -34,7 +34,9 @@ public enum CertificateReader {
         guard let regimeName = string(root["regime"]), let regime = Regime(rawValue: regimeName) else {
             throw CertificateError("field 'regime' must be \"positive\" or \"signed\"")
         }
-        guard let d = integer(root["d"]), d >= 1, d <= 1 << 13 else { throw CertificateError("field 'd' must be an integer from 1 to 8192") }
+        guard let d = integer(root["d"]), d >= 1, d <= 1 << 13 else {
+            throw CertificateError("field 'd' must be an integer from 1 to 8192")
+        }
         let matrix = try rationalMatrix(root["matrix"], rows: 2 * d, columns: 2 * d, field: "matrix", binary64: false)
         guard let claimName = string(root["claim"]) else { throw CertificateError("missing 'claim'") }
         let claim: Claim
@@ -122,7 +124,9 @@ public enum CertificateReader {
         return out
     }
 
-    static func rationalMatrix(_ value: StrictJSON.Value?, rows: Int, columns: Int, field: String, binary64: Bool) throws(CertificateError) -> RationalMatrix {
+    static func rationalMatrix(_ value: StrictJSON.Value?, rows: Int, columns: Int, field: String, binary64: Bool) throws(CertificateError)
+        -> RationalMatrix
+    {
         guard case .array(let list) = value else { throw CertificateError("\(field) must be a list of rows") }
         guard list.count == rows else { throw CertificateError("\(field) has \(list.count) rows, expected \(rows)") }
         // Rows on all cores: checking a tall number's lowest terms is a gcd.
@@ -148,11 +152,12 @@ public enum CertificateReader {
         for (k, layer) in list.enumerated() {
             guard case .object = layer else { throw CertificateError("layers[\(k)] is not an object") }
             let name = "layers[\(k)]"
-            out.append(CouplingPair(
-                A: try rationalMatrix(layer["A"], rows: d, columns: d, field: name + ".A", binary64: binary64),
-                B: try vector(layer["B"], count: d, field: name + ".B", binary64: binary64),
-                C: try vector(layer["C"], count: d, field: name + ".C", binary64: binary64),
-                D: try rationalMatrix(layer["D"], rows: d, columns: d, field: name + ".D", binary64: binary64)))
+            out.append(
+                CouplingPair(
+                    A: try rationalMatrix(layer["A"], rows: d, columns: d, field: name + ".A", binary64: binary64),
+                    B: try vector(layer["B"], count: d, field: name + ".B", binary64: binary64),
+                    C: try vector(layer["C"], count: d, field: name + ".C", binary64: binary64),
+                    D: try rationalMatrix(layer["D"], rows: d, columns: d, field: name + ".D", binary64: binary64)))
         }
         return out
     }
@@ -203,14 +208,17 @@ public enum CertificateReader {
         }
         var fixed: [Int] = []
         for x in list {
-            guard let k = integer(x), k >= 0, k < n else { throw CertificateError("membership.fixed: entries must be integers in 0..<\(n)") }
+            guard let k = integer(x), k >= 0, k < n else {
+                throw CertificateError("membership.fixed: entries must be integers in 0..<\(n)")
+            }
             fixed.append(k)
         }
         return IntertwinerMembership(
             fixed: fixed,
             center: try vector(value["center"], count: n, field: "membership.center", binary64: false),
             radius: try rational(value["radius"], field: "membership.radius", binary64: false),
-            preconditioner: try rationalMatrix(value["preconditioner"], rows: d * d, columns: d * d, field: "membership.preconditioner", binary64: false),
+            preconditioner: try rationalMatrix(
+                value["preconditioner"], rows: d * d, columns: d * d, field: "membership.preconditioner", binary64: false),
             pInverse: try rationalMatrix(value["pInverse"], rows: d, columns: d, field: "membership.pInverse", binary64: false))
     }
 
@@ -218,7 +226,8 @@ public enum CertificateReader {
     static func minorOrder(_ value: StrictJSON.Value?, d: Int) throws(CertificateError) -> Int {
         guard let j = integer(value), j >= 1, j < d else { throw CertificateError("witness.j must satisfy 1 <= j < d") }
         guard LowerBounds.minorCount(d, j) <= LowerBounds.maximumMinorCount else {
-            throw CertificateError("witness.j = \(j) needs C(\(d), \(j)) > \(LowerBounds.maximumMinorCount) principal minors, over the work budget")
+            throw CertificateError(
+                "witness.j = \(j) needs C(\(d), \(j)) > \(LowerBounds.maximumMinorCount) principal minors, over the work budget")
         }
         return j
     }

@@ -65,7 +65,8 @@ public enum CertificateVerifier {
                 guard let witness else { throw CertificateError("depth 3 needs a witness") }
                 try checkWitness(witness, matrix: c.matrix, regime: regime)
             }
-            return "depth=\(layers.count) proven\(witness.map { " witness=\($0.typeName)" } ?? "") height=\(CouplingPair.heightBits(layers)) \(base)"
+            return
+                "depth=\(layers.count) proven\(witness.map { " witness=\($0.typeName)" } ?? "") height=\(CouplingPair.heightBits(layers)) \(base)"
         case .depthTwoMembership(let proof):
             guard DepthOne.obstruction(of: c.matrix, regime: regime) != nil else {
                 throw CertificateError("depth 2 claimed but the matrix is in K_1")
@@ -86,7 +87,8 @@ public enum CertificateVerifier {
 
     static func checkLayers(_ layers: [CouplingPair], regime: Regime) throws(CertificateError) {
         for (k, layer) in layers.enumerated() where !layer.satisfies(regime) {
-            throw CertificateError("layers[\(k)]: a B or C entry is not \(regime == .positive ? "> 0" : "!= 0") (\(regime.rawValue) regime)")
+            throw CertificateError(
+                "layers[\(k)]: a B or C entry is not \(regime == .positive ? "> 0" : "!= 0") (\(regime.rawValue) regime)")
         }
     }
 
@@ -103,7 +105,8 @@ public enum CertificateVerifier {
             let first = nonNegative.principalMinors(order: j).map(\.value)
             let second = nonPositive.principalMinors(order: j).map(\.value)
             guard first.allSatisfy({ $0.sign >= 0 }), first.contains(where: { $0.sign > 0 }) else {
-                throw CertificateError("principal-minors: not every \(j)×\(j) principal minor of \(sign == .plus ? "T11" : "V") is >= 0 with one > 0")
+                throw CertificateError(
+                    "principal-minors: not every \(j)×\(j) principal minor of \(sign == .plus ? "T11" : "V") is >= 0 with one > 0")
             }
             guard second.allSatisfy({ $0.sign <= 0 }) else {
                 throw CertificateError("principal-minors: not every \(j)×\(j) principal minor of \(sign == .plus ? "V" : "T11") is <= 0")
@@ -116,7 +119,8 @@ public enum CertificateVerifier {
                 throw CertificateError("principal-minors-monomial: not every \(j)×\(j) principal minor of \(zero.rawValue) is 0")
             }
             guard single.principalMinors(order: j).filter({ !$0.value.isZero }).count == 1 else {
-                throw CertificateError("principal-minors-monomial: the other matrix does not have exactly one nonzero \(j)×\(j) principal minor")
+                throw CertificateError(
+                    "principal-minors-monomial: the other matrix does not have exactly one nonzero \(j)×\(j) principal minor")
             }
         case .t11ZeroSigned(let k, let y):
             guard b.t11.isZero else { throw CertificateError("t11-zero-signed: T11 is not zero") }

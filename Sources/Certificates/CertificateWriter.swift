@@ -56,8 +56,11 @@ private func quoted(_ s: String) -> String {
         case "\\": out += "\\\\"
         case "\n": out += "\\n"
         default:
-            if scalar.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16) }
-            else { out.unicodeScalars.append(scalar) }
+            if scalar.value < 0x20 {
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
         }
     }
     return out + "\""
@@ -100,7 +103,8 @@ private func witnessJSON(_ w: NotInK2Witness) -> String {
     case .t11ZeroSigned(let k, let y):
         body = "\"k\": \(k), \"y\": \(vectorJSON(y, number: \.description))"
     case .t11ZeroPositive(let y, let u, let w):
-        body = "\"y\": \(vectorJSON(y, number: \.description)), \"u\": \(vectorJSON(u, number: \.description)), \"w\": \(vectorJSON(w, number: \.description))"
+        body =
+            "\"y\": \(vectorJSON(y, number: \.description)), \"u\": \(vectorJSON(u, number: \.description)), \"w\": \(vectorJSON(w, number: \.description))"
     }
     return "{\"type\": \(quoted(w.typeName)), \(body)}"
 }

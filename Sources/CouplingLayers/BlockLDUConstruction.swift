@@ -57,17 +57,19 @@ enum BlockLDUConstruction {
         let group1 = [false, true].map { levelFactors(levels1, startsUpper: $0) }
         let group2 = [false, true].map { levelFactors(levels2, startsUpper: $0) }
         var best: BlockFactorSequence?
-        for second in group2.reversed() { for first in group1 {
-            var sequence = BlockFactorSequence(d: d)
-            sequence.append(contentsOf: head)
-            sequence.append(.upper(wPrime))
-            sequence.append(.lower(xPrime))
-            sequence.append(contentsOf: first)
-            sequence.append(.diagonal(g1, g2))
-            sequence.append(contentsOf: second)
-            sequence.append(.upper(z))
-            if best == nil || sequence.pairCount < best!.pairCount { best = sequence }
-        } }
+        for second in group2.reversed() {
+            for first in group1 {
+                var sequence = BlockFactorSequence(d: d)
+                sequence.append(contentsOf: head)
+                sequence.append(.upper(wPrime))
+                sequence.append(.lower(xPrime))
+                sequence.append(contentsOf: first)
+                sequence.append(.diagonal(g1, g2))
+                sequence.append(contentsOf: second)
+                sequence.append(.upper(z))
+                if best == nil || sequence.pairCount < best!.pairCount { best = sequence }
+            }
+        }
         return best?.couplingPairs()
     }
 
@@ -75,9 +77,10 @@ enum BlockLDUConstruction {
     private static func levelFactors(_ levels: (SquareZeroLevels, SquareZeroLevels), startsUpper: Bool) -> [BlockFactor] {
         var factors: [BlockFactor] = [], upperFirst = startsUpper
         for k in levels.0.blocks.indices where !(levels.0.blocks[k].isZero && levels.1.blocks[k].isZero) {
-            factors += SquareZeroLevels.blockDiagonal(levels.0.blocks[k], levels.1.blocks[k],
-                                                      rows1: levels.0.rowSupport[k], columns1: levels.0.columnSupport[k],
-                                                      startsUpper: upperFirst)
+            factors += SquareZeroLevels.blockDiagonal(
+                levels.0.blocks[k], levels.1.blocks[k],
+                rows1: levels.0.rowSupport[k], columns1: levels.0.columnSupport[k],
+                startsUpper: upperFirst)
             upperFirst.toggle()
         }
         return factors
@@ -88,7 +91,8 @@ enum BlockLDUConstruction {
     private static func permutationFactors(_ pi: RationalMatrix, rng: inout SeededGenerator) -> [BlockFactor]? {
         if pi == .identity(pi.rows) { return [] }
         guard let product = DepthThreeConstruction.permutationFactor(pi, rng: &rng) ?? DepthThreeConstruction.factor(pi, rng: &rng),
-              product.g1.allSatisfy({ $0 == .one }), product.g2.allSatisfy({ $0 == .one }) else { return nil }
+            product.g1.allSatisfy({ $0 == .one }), product.g2.allSatisfy({ $0 == .one })
+        else { return nil }
         return product.pairs.flatMap { [BlockFactor.lower($0.x), .upper($0.y)] }
     }
 

@@ -39,10 +39,12 @@ enum CommutatorFactorization {
     /// small integer entries, so its inverse stays integral and short.
     static func randomUnimodular(_ d: Int, _ rng: inout SeededGenerator, spread: Int) -> RationalMatrix {
         var lower = RationalMatrix.identity(d), upper = RationalMatrix.identity(d)
-        for i in 0..<d { for j in 0..<i {
-            lower[i, j] = Rational(rng.int(in: -spread...spread))
-            upper[j, i] = Rational(rng.int(in: -spread...spread))
-        } }
+        for i in 0..<d {
+            for j in 0..<i {
+                lower[i, j] = Rational(rng.int(in: -spread...spread))
+                upper[j, i] = Rational(rng.int(in: -spread...spread))
+            }
+        }
         var order = Array(0..<d)
         order.shuffle(using: &rng)
         let permutation = RationalMatrix(rows: d, columns: d) { i, j in order[i] == j ? .one : .zero }

@@ -55,8 +55,9 @@ public struct DepthAnalyzer: Sendable {
         try ExactDecomposer.validate(t)
         if let shallow = try ExactDecomposer(seed: seed).shallowFactorization(t, regime: regime) {
             // A depth-2 result comes after the exact K_1 test failed.
-            return DepthAnalysis(lowerBound: shallow.depth, upperBound: shallow.depth, shallowFactorization: shallow,
-                                 witness: nil, numericDepthTwo: nil)
+            return DepthAnalysis(
+                lowerBound: shallow.depth, upperBound: shallow.depth, shallowFactorization: shallow,
+                witness: nil, numericDepthTwo: nil)
         }
         // Not in K_1 (that test is exact), so the minimal depth is 2 or 3.
         if let witness = LowerBounds.witness(for: t, regime: regime) {
@@ -65,12 +66,15 @@ public struct DepthAnalyzer: Sendable {
         // Numerical intertwiner solutions are tried as proofs; only one that
         // passes the exact check (`IntertwinerMembership.check`) counts.
         let evidence = numeric && t.rows / 2 <= NumericDepthTwo.maximumD ? NumericDepthTwo.search(t, regime: regime, seed: seed) : nil
-        return DepthAnalysis(lowerBound: 2, upperBound: evidence?.proof == nil ? 3 : 2, shallowFactorization: nil,
-                             witness: nil, numericDepthTwo: evidence)
+        return DepthAnalysis(
+            lowerBound: 2, upperBound: evidence?.proof == nil ? 3 : 2, shallowFactorization: nil,
+            witness: nil, numericDepthTwo: evidence)
     }
 
     /// The factorization that realises `analysis.upperBound`.
-    public func factorization(of t: RationalMatrix, regime: Regime, analysis: DepthAnalysis) throws(DecompositionError) -> ExactFactorization {
+    public func factorization(of t: RationalMatrix, regime: Regime, analysis: DepthAnalysis) throws(DecompositionError)
+        -> ExactFactorization
+    {
         if let shallow = analysis.shallowFactorization { return shallow }
         return try ExactDecomposer(seed: seed).decompose(t, regime: regime)
     }

@@ -27,7 +27,8 @@ enum DepthThreeConstruction {
             let c = (q + y * v) * eInverse
             // Step 3: H·C = K⁻¹·H·K.
             guard let factors = CommutatorFactorization.factor(c, rng: &rng),
-                  let result = finish(scaled, b, y: y, e: e, eInverse: eInverse, factors: factors, g1: g1) else { continue }
+                let result = finish(scaled, b, y: y, e: e, eInverse: eInverse, factors: factors, g1: g1)
+            else { continue }
             return result
         }
         return nil
@@ -35,8 +36,10 @@ enum DepthThreeConstruction {
 
     /// Steps 4–5: `X` makes `T'11 = H`, then the depth-2 sufficient
     /// condition with `P = KE`, `M = H` factors `T' = TΔn⁻¹`.
-    static func finish(_ scaled: RationalMatrix, _ b: BlockView, y: RationalMatrix, e: RationalMatrix, eInverse: RationalMatrix,
-                       factors: CommutatorFactorization.Factors, g1: [Rational]) -> UnipotentProduct? {
+    static func finish(
+        _ scaled: RationalMatrix, _ b: BlockView, y: RationalMatrix, e: RationalMatrix, eInverse: RationalMatrix,
+        factors: CommutatorFactorization.Factors, g1: [Rational]
+    ) -> UnipotentProduct? {
         let d = b.d
         let (h, hInverse, k) = (factors.h, factors.hInverse, factors.k)
         let x = eInverse * (h - b.t11)
@@ -83,8 +86,9 @@ enum DepthThreeConstruction {
             if cost <= 2 { break }
         }
         guard let best, let factors = monomialCommutator(best.c, rng: &rng),
-              let product = finish(t, b, y: best.y, e: best.e, eInverse: best.eInverse, factors: factors, g1: ones),
-              CouplingPair.product(product.couplingPairs()) == t else { return nil }
+            let product = finish(t, b, y: best.y, e: best.e, eInverse: best.eInverse, factors: factors, g1: ones),
+            CouplingPair.product(product.couplingPairs()) == t
+        else { return nil }
         return product
     }
 
@@ -111,13 +115,17 @@ enum DepthThreeConstruction {
         guard let (h, k) = goodFactors else { return nil }
         var result = CommutatorFactorization.Factors(h: .zero(d, d), hInverse: .zero(d, d), k: .zero(d, d), kInverse: .zero(d, d))
         func place(_ f: CommutatorFactorization.Factors, on coordinates: [Int]) {
-            for (a, i) in coordinates.enumerated() { for (b, j) in coordinates.enumerated() {
-                result.h[i, j] = f.h[a, b]; result.hInverse[i, j] = f.hInverse[a, b]
-                result.k[i, j] = f.k[a, b]; result.kInverse[i, j] = f.kInverse[a, b]
-            } }
+            for (a, i) in coordinates.enumerated() {
+                for (b, j) in coordinates.enumerated() {
+                    result.h[i, j] = f.h[a, b]; result.hInverse[i, j] = f.hInverse[a, b]
+                    result.k[i, j] = f.k[a, b]; result.kInverse[i, j] = f.kInverse[a, b]
+                }
+            }
         }
         if !rest.isEmpty {
-            place(CommutatorFactorization.Factors(h: h.matrix, hInverse: h.matrix.transpose, k: k.matrix, kInverse: k.matrix.transpose), on: rest)
+            place(
+                CommutatorFactorization.Factors(h: h.matrix, hInverse: h.matrix.transpose, k: k.matrix, kInverse: k.matrix.transpose),
+                on: rest)
         }
         if !block.isEmpty {
             guard let blockFactors = CommutatorFactorization.factor(c.restricted(to: block).matrix, rng: &rng) else { return nil }

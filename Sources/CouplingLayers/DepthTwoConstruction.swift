@@ -23,8 +23,9 @@ enum DepthTwoConstruction {
         let z = b.t21 * .diagonal(delta1)
         guard let yInverse = y.inverse() else { return nil }
         let x = (b.t22 * .diagonal(gamma) - .identity(d)) * yInverse
-        return UnipotentProduct(pairs: [(x, y), (z, .zero(d, d))],
-                                g1: delta1.map(\.reciprocal), g2: gamma.map(\.reciprocal))
+        return UnipotentProduct(
+            pairs: [(x, y), (z, .zero(d, d))],
+            g1: delta1.map(\.reciprocal), g2: gamma.map(\.reciprocal))
     }
 
     /// `T11` invertible: try the diagonal scalings `Δ` with `det(TΔ) = 1`
@@ -50,8 +51,9 @@ enum DepthTwoConstruction {
             let z = pInverse * (m - .identity(d))
             let w = mInverse * (b.t12 * .diagonal(delta2) - p)
             let x = (b.t21 - z) * mInverse
-            return UnipotentProduct(pairs: [(x, p), (z, w)],
-                                    g1: Array(repeating: .one, count: d), g2: delta2.map(\.reciprocal))
+            return UnipotentProduct(
+                pairs: [(x, p), (z, w)],
+                g1: Array(repeating: .one, count: d), g2: delta2.map(\.reciprocal))
         }
         return nil
     }

@@ -37,7 +37,8 @@ public struct ExactFactorization: Sendable {
 
 /// The construction that produced an exact factorization.
 public enum ExactMethod: String, Sendable {
-    case depthOne = "depth-1", depthTwo = "depth-2"
+    case depthOne = "depth-1"
+    case depthTwo = "depth-2"
     /// Signed permutations, theory §5.1.
     case monomial
     /// Theory §5 with the commutator step.
@@ -87,15 +88,18 @@ public struct ExactDecomposer: Sendable {
 
     /// `stage` is called with a short description as each phase starts
     /// (for progress display on long runs).
-    public func decompose(_ t: RationalMatrix, regime: Regime, prefer preference: ExactPreference = .depth,
-                          stage: (String) -> Void = { _ in }) throws(DecompositionError) -> ExactFactorization {
+    public func decompose(
+        _ t: RationalMatrix, regime: Regime, prefer preference: ExactPreference = .depth,
+        stage: (String) -> Void = { _ in }
+    ) throws(DecompositionError) -> ExactFactorization {
         stage("checking size and determinant")
         try Self.validate(t)
         var rng = SeededGenerator(seed: seed)
-        let (method, layers) = switch preference {
-        case .depth: try minimalDepthLayers(t, regime: regime, rng: &rng, stage: stage)
-        case .height: try smallHeightLayers(t, regime: regime, rng: &rng, stage: stage)
-        }
+        let (method, layers) =
+            switch preference {
+            case .depth: try minimalDepthLayers(t, regime: regime, rng: &rng, stage: stage)
+            case .height: try smallHeightLayers(t, regime: regime, rng: &rng, stage: stage)
+            }
         stage("multiplying back")
         return try checked(t, regime: regime, method: method, layers: layers)
     }
@@ -108,8 +112,10 @@ public struct ExactDecomposer: Sendable {
     /// takes under 0.1 s (at `d = 16` it takes a second and its certificates
     /// are 8× taller). A work budget by `d` rather than a clock keeps the
     /// choice deterministic for a given input and seed.
-    private func minimalDepthLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
-                                    stage: (String) -> Void) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
+    private func minimalDepthLayers(
+        _ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
+        stage: (String) -> Void
+    ) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
         stage("depth 1 and easy depth 2")
         if let shallow = shallowLayers(t, regime: regime, rng: &rng) { return shallow }
         stage("depth-3 rank-one construction")
@@ -135,8 +141,10 @@ public struct ExactDecomposer: Sendable {
     /// The smallest-height candidate among depth 1, the monomial depth-3
     /// path and the block LDU construction (depth-2 attempts are skipped:
     /// they are not cheap at large `d` and rarely win on height).
-    private func smallHeightLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
-                                   stage: (String) -> Void) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
+    private func smallHeightLayers(
+        _ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
+        stage: (String) -> Void
+    ) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
         stage("depth 1")
         let shallow = DepthOne.factorization(of: t, regime: regime).map { (ExactMethod.depthOne, [$0]) }
         stage("block LDU construction")
@@ -162,7 +170,9 @@ public struct ExactDecomposer: Sendable {
     }
 
     /// Multiplies back and checks the regime: a wrong result is an error.
-    private func checked(_ t: RationalMatrix, regime: Regime, method: ExactMethod, layers: [CouplingPair]) throws(DecompositionError) -> ExactFactorization {
+    private func checked(_ t: RationalMatrix, regime: Regime, method: ExactMethod, layers: [CouplingPair]) throws(DecompositionError)
+        -> ExactFactorization
+    {
         guard layers.allSatisfy({ $0.satisfies(regime) }) else {
             throw .internalFailure("a layer violates the \(regime.rawValue) regime")
         }

@@ -58,9 +58,13 @@ public struct IntertwinerMembership: Equatable, Sendable {
         let fixedSet = Set(fixed)
         for k in 0..<(2 * d) {
             let c = center[k]
-            let ok = fixedSet.contains(k) ? regime.admits(c)
+            let ok =
+                fixedSet.contains(k)
+                ? regime.admits(c)
                 : (c - radius).sign > 0 || (regime == .signed && (c + radius).sign < 0)
-            guard ok else { throw Failure(reason: "\(k < d ? "δ" : "u")[\(k % d)] is not \(regime == .positive ? "> 0" : "!= 0") on the whole box") }
+            guard ok else {
+                throw Failure(reason: "\(k < d ? "δ" : "u")[\(k % d)] is not \(regime == .positive ? "> 0" : "!= 0") on the whole box")
+            }
         }
         // P nonsingular on the box: ‖I − Q·P̃‖∞ + ‖Q‖∞·d·ρ < 1 (each entry of
         // P moves by at most ρ) makes Q·P = I − E with ‖E‖∞ < 1.
@@ -75,7 +79,8 @@ public struct IntertwinerMembership: Equatable, Sendable {
         for a in 0..<terms.g.count {
             let total = terms.g[a] + terms.c[a] * radius + terms.q[a] * radius * radius
             guard total < radius else {
-                throw Failure(reason: "Krawczyk inclusion fails for free coordinate \(a): \(total.doubleValue) >= radius \(radius.doubleValue)")
+                throw Failure(
+                    reason: "Krawczyk inclusion fails for free coordinate \(a): \(total.doubleValue) >= radius \(radius.doubleValue)")
             }
             worst = max(worst, (total / radius).doubleValue)
         }
@@ -87,7 +92,8 @@ public struct IntertwinerMembership: Equatable, Sendable {
         guard d <= Self.maximumD else { throw Failure(reason: "d = \(d) exceeds the membership work budget (d <= \(Self.maximumD))") }
         let n = d * d + 2 * d, m = d * d
         guard center.count == n else { throw Failure(reason: "center has \(center.count) entries, expected \(n)") }
-        guard fixed.count == 2 * d, fixed == fixed.sorted(), Set(fixed).count == fixed.count, fixed.allSatisfy({ (0..<n).contains($0) }) else {
+        guard fixed.count == 2 * d, fixed == fixed.sorted(), Set(fixed).count == fixed.count, fixed.allSatisfy({ (0..<n).contains($0) })
+        else {
             throw Failure(reason: "fixed must list \(2 * d) distinct increasing coordinates in 0..<\(n)")
         }
         guard preconditioner.rows == m, preconditioner.columns == m else { throw Failure(reason: "preconditioner must be \(m)×\(m)") }
@@ -114,18 +120,20 @@ public struct IntertwinerMembership: Equatable, Sendable {
         // ∂/∂u_k = −P[i][k]·V[k][j], ∂/∂P[k][l] = M[i][k]·[l=j] − [k=i]·N[l][j].
         var jRows: [[(Int, Rational)]] = []
         var s: [Rational] = []
-        for i in 0..<d { for j in 0..<d {
-            var row: [Int: Rational] = [:]
-            func add(_ k: Int, _ value: Rational) { if let f = freeIndex[k], !value.isZero { row[f, default: .zero] += value } }
-            for k in 0..<d {
-                add(k, t11[i, k] * p[k, j])
-                add(d + k, -(p[i, k] * v[k, j]))
-                add(2 * d + k * d + j, mm[i, k])
-                add(2 * d + i * d + k, -nn[k, j])
+        for i in 0..<d {
+            for j in 0..<d {
+                var row: [Int: Rational] = [:]
+                func add(_ k: Int, _ value: Rational) { if let f = freeIndex[k], !value.isZero { row[f, default: .zero] += value } }
+                for k in 0..<d {
+                    add(k, t11[i, k] * p[k, j])
+                    add(d + k, -(p[i, k] * v[k, j]))
+                    add(2 * d + k * d + j, mm[i, k])
+                    add(2 * d + i * d + k, -nn[k, j])
+                }
+                jRows.append(row.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+                s.append((0..<d).reduce(Rational.zero) { $0 + t11[i, $1].magnitude + v[$1, j].magnitude })
             }
-            jRows.append(row.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-            s.append((0..<d).reduce(Rational.zero) { $0 + t11[i, $1].magnitude + v[$1, j].magnitude })
-        } }
+        }
         var gOut: [Rational] = [], cOut: [Rational] = [], qOut: [Rational] = []
         for a in 0..<m {
             var rj = [Rational](repeating: .zero, count: m)

@@ -20,8 +20,10 @@ struct IntertwinerNumerics {
     }
 
     func parts(_ x: [Double]) -> (m: DoubleMatrix, n: DoubleMatrix, p: DoubleMatrix) {
-        (t11.scalingColumns(by: Array(x[0..<d])), v.scalingRows(by: Array(x[d..<(2 * d)])),
-         DoubleMatrix(rows: d, columns: d) { x[2 * d + $0 * d + $1] })
+        (
+            t11.scalingColumns(by: Array(x[0..<d])), v.scalingRows(by: Array(x[d..<(2 * d)])),
+            DoubleMatrix(rows: d, columns: d) { x[2 * d + $0 * d + $1] }
+        )
     }
 
     /// `G` row-major, and its size relative to `|M||P| + |P||N|`: a residual
@@ -37,15 +39,17 @@ struct IntertwinerNumerics {
     func jacobian(_ x: [Double]) -> DoubleMatrix {
         let (m, n, p) = parts(x)
         var j = DoubleMatrix(rows: d * d, columns: d * d + 2 * d)
-        for i in 0..<d { for c in 0..<d {
-            let row = i * d + c
-            for k in 0..<d {
-                j[row, k] += t11[i, k] * p[k, c]
-                j[row, d + k] -= p[i, k] * v[k, c]
-                j[row, 2 * d + k * d + c] += m[i, k]
-                j[row, 2 * d + i * d + k] -= n[k, c]
+        for i in 0..<d {
+            for c in 0..<d {
+                let row = i * d + c
+                for k in 0..<d {
+                    j[row, k] += t11[i, k] * p[k, c]
+                    j[row, d + k] -= p[i, k] * v[k, c]
+                    j[row, 2 * d + k * d + c] += m[i, k]
+                    j[row, 2 * d + i * d + k] -= n[k, c]
+                }
             }
-        } }
+        }
         return j
     }
 
@@ -106,7 +110,8 @@ struct IntertwinerNumerics {
         let m = td.block(rows: 0..<d, columns: 0..<d), eye = DoubleMatrix.identity(d)
         let y = DoubleMatrix(rows: d, columns: d) { x[2 * d + $0 * d + $1] }
         guard let z = y.solve(m - eye), let w = m.solve(td.block(rows: 0..<d, columns: d..<(2 * d)) - y),
-              let xx = m.solveFromRight(td.block(rows: d..<(2 * d), columns: 0..<d) - z) else { return nil }
+            let xx = m.solveFromRight(td.block(rows: d..<(2 * d), columns: 0..<d) - z)
+        else { return nil }
         let upper = eye + y * z
         let product = DoubleMatrix.blocks(upper, upper * w + y, xx * upper + z, xx * upper * w + xx * y + z * w + eye)
         let r = (product - td).frobeniusNorm / td.frobeniusNorm
@@ -140,7 +145,9 @@ extension IntertwinerMembership {
             let pivotRow = null.indices.max { abs(null[$0][c]) < abs(null[$1][c]) }!
             let pivot = null[pivotRow]
             null.remove(at: pivotRow)
-            null = null.map { row in let f = row[c] / pivot[c]; return zip(row, pivot).map { $0 - f * $1 } }
+            null = null.map { row in
+                let f = row[c] / pivot[c]; return zip(row, pivot).map { $0 - f * $1 }
+            }
         }
         fixed.sort()
         let free = (0..<n).filter { !fixed.contains($0) }
@@ -157,7 +164,8 @@ extension IntertwinerMembership {
         }
         j = s.jacobian(x)
         guard let r = DoubleMatrix(rows: m, columns: m, { j[$0, free[$1]] }).inverse(),
-              let q = DoubleMatrix(rows: d, columns: d, { x[2 * d + $0 * d + $1] }).inverse() else { return nil }
+            let q = DoubleMatrix(rows: d, columns: d, { x[2 * d + $0 * d + $1] }).inverse()
+        else { return nil }
         let center = (0..<n).map { fixed.contains($0) ? dyadic(x0[$0], bits: 20) : Rational(exactly: x[$0]) ?? .zero }
         let preconditioner = RationalMatrix(rows: m, columns: m) { dyadic(r[$0, $1], bits: 32) }
         let pInverse = RationalMatrix(rows: d, columns: d) { dyadic(q[$0, $1], bits: 32) }
@@ -170,11 +178,12 @@ extension IntertwinerMembership {
             return (0..<m).map { (g[$0] + c[$0] * rho + qq[$0] * rho * rho) / rho }.max() ?? 0
         }
         let lowest = Int((log2(max(g.max() ?? 0, 1e-300)) + 1).rounded(.up))
-        guard lowest <= 0 else { return nil }   // Newton did not converge
+        guard lowest <= 0 else { return nil }  // Newton did not converge
         let ks = Array(max(lowest, -1000)...0)
         guard let k = ks.first(where: { ratio($0) <= 0.5 }) ?? ks.first(where: { ratio($0) < 0.99 }) else { return nil }
-        let proof = IntertwinerMembership(fixed: fixed, center: center, radius: .powerOfTwo(k),
-                                          preconditioner: preconditioner, pInverse: pInverse)
+        let proof = IntertwinerMembership(
+            fixed: fixed, center: center, radius: .powerOfTwo(k),
+            preconditioner: preconditioner, pInverse: pInverse)
         return (try? proof.check(t, regime: regime)) != nil ? proof : nil
     }
 

@@ -53,7 +53,7 @@ public enum LowerBounds {
         var r = 1
         for i in 0..<k {
             let (product, overflow) = r.multipliedReportingOverflow(by: d - i)
-            r = product / (i + 1)   // exact: C(d, i)·(d−i) is divisible by i+1
+            r = product / (i + 1)  // exact: C(d, i)·(d−i) is divisible by i+1
             if overflow || r > maximumMinorCount { return maximumMinorCount + 1 }
         }
         return r

@@ -37,13 +37,15 @@ public enum NotInK2Witness: Equatable, Sendable {
 
 /// Which block a `principal-minors` witness finds nonnegative: `+` is `T11`.
 public enum MinorSign: String, Sendable {
-    case plus = "+", minus = "-"
+    case plus = "+"
+    case minus = "-"
 }
 
 /// One of the two blocks whose principal minors a witness compares:
 /// `T11`, or `V = (T⁻¹)22`.
 public enum MinorBlock: String, Sendable {
-    case t11 = "T11", v = "V"
+    case t11 = "T11"
+    case v = "V"
 
     public var other: MinorBlock { self == .t11 ? .v : .t11 }
 }

@@ -144,7 +144,7 @@ public enum NumericDepthTwo {
         guard let s = DoubleMatrix(rows: d, columns: d, { a[$0 * d + $1] }).realSchurForm?.form else {
             return [Double](repeating: .nan, count: d)
         }
-        var poly = [1.0]   // highest degree first
+        var poly = [1.0]  // highest degree first
         func multiply(_ factor: [Double]) {
             var next = [Double](repeating: 0, count: poly.count + factor.count - 1)
             for (i, p) in poly.enumerated() { for (j, f) in factor.enumerated() { next[i + j] += p * f } }

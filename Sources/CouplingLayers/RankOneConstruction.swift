@@ -58,7 +58,9 @@ enum RankOneConstruction {
         if let solved = solveIntegral(b.t11, zip(a, b.t12.applied(to: u)).map(+)) {
             p = solved
         } else {
-            guard let joint = RationalMatrix.blocks(tb.t11, -tb.t12, .zero(0, d), .zero(0, d)).particularSolution(a) else { return .declined }
+            guard let joint = RationalMatrix.blocks(tb.t11, -tb.t12, .zero(0, d), .zero(0, d)).particularSolution(a) else {
+                return .declined
+            }
             p = Array(joint[0..<d])
             u = zip(joint[d...], g2).map(*)  // T12 = t12·Δ2, so u = Δ2⁻¹·ũ
             guard u.contains(where: { !$0.isZero }) else { return .declined }
@@ -95,7 +97,8 @@ enum RankOneConstruction {
         let eigenvectors = parallelMap(d) { i -> (x: [Rational], l: [Rational])? in
             let shifted = lambdas[i] * .identity(d) - b.t11
             guard let x = solveIntegral(shifted, t11Side),
-                  let l = solveIntegral(pencil(b.transposedBlocks, nil, lambdas[i]), leftRight) else { return nil }
+                let l = solveIntegral(pencil(b.transposedBlocks, nil, lambdas[i]), leftRight)
+            else { return nil }
             return (primitive(x), primitive(Array(l[d...])))
         }
         guard eigenvectors.allSatisfy({ $0 != nil }) else { return .declined }
@@ -125,16 +128,20 @@ enum RankOneConstruction {
         let y1 = Integral.multiplyAdd(s1i, lHati.scalingRows(zeta), zero).rational
         let z1 = Integral.multiplyAdd(s2i.scalingColumns(sigma), rHati, zero).rational
         let tPrime12 = b.t12 - b.t11 * y
-        let tPrime21 = b.t21 + RationalMatrix(rows: d, columns: d) { i, j in
-            v[j].isZero ? .zero : (dot(b.t21.row(i), p) - dot(b.t22.row(i), u)) * v[j]
-        }
+        let tPrime21 =
+            b.t21
+            + RationalMatrix(rows: d, columns: d) { i, j in
+                v[j].isZero ? .zero : (dot(b.t21.row(i), p) - dot(b.t22.row(i), u)) * v[j]
+            }
         // W1 = S1·(diag(w)·R̂·T'12 − diag(ζ/λ)·L̂), X1 = (T'21·S1·diag(w) − S2·diag(σ/λ))·R̂,
         // each as 0 − (negated inner sum), since `multiplyAdd` subtracts.
-        let w1Inner = Integral.multiplyAdd(rHati.scalingRows(inverseWeight), Integral(tPrime12),
-                                           lHati.scalingRows(zip(zeta, lambdas).map(/)), subtracting: true)
+        let w1Inner = Integral.multiplyAdd(
+            rHati.scalingRows(inverseWeight), Integral(tPrime12),
+            lHati.scalingRows(zip(zeta, lambdas).map(/)), subtracting: true)
         let w1 = Integral.multiplyAdd(s1i, w1Inner, zero, subtracting: true).rational
-        let x1Inner = Integral.multiplyAdd(Integral(tPrime21), s1i.scalingColumns(inverseWeight),
-                                           s2i.scalingColumns(zip(sigma, lambdas).map(/)), subtracting: true)
+        let x1Inner = Integral.multiplyAdd(
+            Integral(tPrime21), s1i.scalingColumns(inverseWeight),
+            s2i.scalingColumns(zip(sigma, lambdas).map(/)), subtracting: true)
         let x1 = Integral.multiplyAdd(x1Inner, rHati, zero, subtracting: true).rational
         return .factored(UnipotentProduct(pairs: [(x1, y1), (z1, w1), (x, y)], g1: Array(repeating: .one, count: d), g2: g2))
     }

@@ -72,8 +72,10 @@ struct SquareZeroLevels {
     /// `[I+N1 0; −N2·N1 I+N2]`, so one more lower block `N2·N1` finishes it
     /// (`startsUpper`). The mirror image starts with a lower block: `E` onto
     /// `columns1`, `X = N2 − N1`, and the correction `N1·N2` is upper.
-    static func blockDiagonal(_ n1: RationalMatrix, _ n2: RationalMatrix, rows1: [Int], columns1: [Int],
-                              startsUpper: Bool) -> [BlockFactor] {
+    static func blockDiagonal(
+        _ n1: RationalMatrix, _ n2: RationalMatrix, rows1: [Int], columns1: [Int],
+        startsUpper: Bool
+    ) -> [BlockFactor] {
         let d = n1.rows
         var e = RationalMatrix.zero(d, d)
         for i in startsUpper ? rows1 : columns1 { e[i, i] = .one }

@@ -15,9 +15,11 @@ public struct T11ZeroSystem: Sendable {
     public init(_ b: BlockView) {
         d = b.d
         var rows: [[Rational]] = []
-        for i in 0..<d { for j in 0..<d where i != j {
-            rows.append((0..<d).map { c in b.t12[i, c] * b.t21[c, j] })
-        } }
+        for i in 0..<d {
+            for j in 0..<d where i != j {
+                rows.append((0..<d).map { c in b.t12[i, c] * b.t21[c, j] })
+            }
+        }
         m = rows.isEmpty ? .zero(0, d) : RationalMatrix(rows)
         n = RationalMatrix(rows: d, columns: d) { i, c in b.t12[i, c] * b.t21[c, i] }
     }

@@ -66,8 +66,10 @@ public final class CommonDenominatorMatrix: @unchecked Sendable {
     /// the groups' lcm by one product per entry, where scaling `a` to that
     /// lcm first would make every term as tall as the tallest column's.
     /// Products skip zero entries (coupling layers are often sparse).
-    public static func multiplyAdd(_ a: CommonDenominatorMatrix, _ b: CommonDenominatorMatrix, _ c: CommonDenominatorMatrix,
-                                   subtracting: Bool = false) -> CommonDenominatorMatrix {
+    public static func multiplyAdd(
+        _ a: CommonDenominatorMatrix, _ b: CommonDenominatorMatrix, _ c: CommonDenominatorMatrix,
+        subtracting: Bool = false
+    ) -> CommonDenominatorMatrix {
         precondition(a.columns == b.rows && c.rows == a.rows && c.columns == b.columns, "shape mismatch in product")
         var groupDenominators: [Int] = []  // a column of `a` holding each group's denominator
         let groupOf = (0..<a.columns).map { k in
@@ -109,7 +111,11 @@ public final class CommonDenominatorMatrix: @unchecked Sendable {
                     if scaleGroup[g] { __gmpz_addmul(t.a, partial[0, g], groupFactors[0, g]) } else { __gmpz_add(t.a, t.a, partial[0, g]) }
                 }
                 if __gmpz_cmp_ui(productFactors[0, j], 1) != 0 { __gmpz_mul(t.a, t.a, productFactors[0, j]) }
-                if __gmpz_cmp_ui(sumFactors[0, j], 1) != 0 { __gmpz_mul(out[i, j], cn[i, j], sumFactors[0, j]) } else { __gmpz_set(out[i, j], cn[i, j]) }
+                if __gmpz_cmp_ui(sumFactors[0, j], 1) != 0 {
+                    __gmpz_mul(out[i, j], cn[i, j], sumFactors[0, j])
+                } else {
+                    __gmpz_set(out[i, j], cn[i, j])
+                }
                 if subtracting { __gmpz_sub(out[i, j], out[i, j], t.a) } else { __gmpz_add(out[i, j], out[i, j], t.a) }
             }
         }

@@ -106,18 +106,22 @@ public enum MatrixTextFormat {
     /// but a comma with no entry before or after it is an error (`1,,0` is
     /// not two entries), and so is a row longer than `maximumDimension`,
     /// found before the whole line is split.
-    static func plainEntries(_ line: Substring, _ source: String, _ lineNumber: Int) throws(MatrixInputError) -> [(text: Substring, column: Int)] {
+    static func plainEntries(_ line: Substring, _ source: String, _ lineNumber: Int) throws(MatrixInputError) -> [(
+        text: Substring, column: Int
+    )] {
         func fail(_ column: Int, _ message: String) -> MatrixInputError {
             MatrixInputError(source: source, line: lineNumber, column: column, message: message)
         }
         var result: [(Substring, Int)] = []
         var start: Substring.Index? = nil
         var column = 1, startColumn = 1
-        var openComma: Int? = nil   // column of a comma not yet followed by an entry
+        var openComma: Int? = nil  // column of a comma not yet followed by an entry
         func close(at end: Substring.Index) throws(MatrixInputError) {
             guard let s = start else { return }
             guard result.count < maximumDimension else {
-                throw fail(startColumn, "more than \(maximumDimension) entries in a row (matrices are at most \(maximumDimension)×\(maximumDimension))")
+                throw fail(
+                    startColumn,
+                    "more than \(maximumDimension) entries in a row (matrices are at most \(maximumDimension)×\(maximumDimension))")
             }
             result.append((line[s..<end], startColumn))
             start = nil
@@ -160,12 +164,14 @@ public enum MatrixTextFormat {
             if rows == 0 {
                 firstRowLine = lineNumber; columns = row.count
             } else if row.count != columns {
-                throw MatrixInputError(source: source, line: lineNumber, column: 1,
-                                       message: "ragged rows: this row has \(row.count) entries, the row on line \(firstRowLine) has \(columns)")
+                throw MatrixInputError(
+                    source: source, line: lineNumber, column: 1,
+                    message: "ragged rows: this row has \(row.count) entries, the row on line \(firstRowLine) has \(columns)")
             }
             guard rows < maximumDimension else {
-                throw MatrixInputError(source: source, line: lineNumber, column: 1,
-                                       message: "more than \(maximumDimension) rows (matrices are at most \(maximumDimension)×\(maximumDimension))")
+                throw MatrixInputError(
+                    source: source, line: lineNumber, column: 1,
+                    message: "more than \(maximumDimension) rows (matrices are at most \(maximumDimension)×\(maximumDimension))")
             }
             for (text, column) in row { entries.append(try number(text, source, lineNumber, column)) }
             rows += 1
@@ -182,7 +188,7 @@ public enum MatrixTextFormat {
         }
         var layout = "", field = ""
         var shape: (rows: Int, columns: Int, count: Int)? = nil
-        var values: [Rational] = []                                    // array: column-major
+        var values: [Rational] = []  // array: column-major
         var coordinates: [(row: Int, column: Int, value: Rational)] = []
         var seen = Set<Int>()
         try forEachLine(text) { (lineNumber, line) throws(MatrixInputError) in
@@ -192,9 +198,15 @@ public enum MatrixTextFormat {
                     throw fail(1, "Matrix Market header must read '%%MatrixMarket matrix array|coordinate real|integer general'")
                 }
                 layout = String(header[2]); field = String(header[3])
-                guard layout == "array" || layout == "coordinate" else { throw fail(1, "unsupported Matrix Market layout \(quoted(layout))") }
-                guard field == "real" || field == "integer" else { throw fail(1, "unsupported Matrix Market field \(quoted(field)) (real or integer)") }
-                guard header[4] == "general" else { throw fail(1, "unsupported Matrix Market symmetry \(quoted(header[4])) (general only)") }
+                guard layout == "array" || layout == "coordinate" else {
+                    throw fail(1, "unsupported Matrix Market layout \(quoted(layout))")
+                }
+                guard field == "real" || field == "integer" else {
+                    throw fail(1, "unsupported Matrix Market field \(quoted(field)) (real or integer)")
+                }
+                guard header[4] == "general" else {
+                    throw fail(1, "unsupported Matrix Market symmetry \(quoted(header[4])) (general only)")
+                }
                 return
             }
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
@@ -208,7 +220,9 @@ public enum MatrixTextFormat {
                 if field == "integer" {
                     let digits = token.text.first == "-" || token.text.first == "+" ? token.text.dropFirst() : token.text
                     guard !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }) else {
-                        throw fail(lineNumber, "\(quoted(token.text)) is not an integer (the header declares field 'integer')", column: token.column)
+                        throw fail(
+                            lineNumber, "\(quoted(token.text)) is not an integer (the header declares field 'integer')",
+                            column: token.column)
                     }
                 }
                 return try number(token.text, source, lineNumber, token.column)
@@ -216,7 +230,10 @@ public enum MatrixTextFormat {
             if layout == "array" {
                 guard toks.count == 1 else { throw fail(lineNumber, "expected one entry per line") }
                 guard values.count < shape.rows * shape.columns else {
-                    throw fail(lineNumber, "Matrix Market array has more than the \(shape.rows * shape.columns) entries of a \(shape.rows)×\(shape.columns) matrix")
+                    throw fail(
+                        lineNumber,
+                        "Matrix Market array has more than the \(shape.rows * shape.columns) entries of a \(shape.rows)×\(shape.columns) matrix"
+                    )
                 }
                 values.append(try value(toks[0]))
                 return
@@ -263,8 +280,10 @@ public enum MatrixTextFormat {
     /// The size line, checked against `maximumDimension` before anything is
     /// allocated. A square coordinate matrix with fewer stored entries than
     /// rows is singular whatever the entries are, so it is refused here.
-    static func matrixMarketSize(_ toks: [(text: Substring, column: Int)], coordinate: Bool, source: String,
-                                 line: Int) throws(MatrixInputError) -> (rows: Int, columns: Int, count: Int) {
+    static func matrixMarketSize(
+        _ toks: [(text: Substring, column: Int)], coordinate: Bool, source: String,
+        line: Int
+    ) throws(MatrixInputError) -> (rows: Int, columns: Int, count: Int) {
         func fail(_ message: String) -> MatrixInputError { MatrixInputError(source: source, line: line, column: nil, message: message) }
         let size = toks.map { Int($0.text) }
         let expected = coordinate ? 3 : 2

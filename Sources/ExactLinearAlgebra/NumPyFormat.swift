@@ -52,7 +52,8 @@ public enum NumPyFormat {
         let dataStart = headerStart + headerLength
         let needed = rows * columns * type.size
         guard bytes.count - dataStart == needed else {
-            throw fail("array data is \(bytes.count - dataStart) bytes; shape (\(rows), \(columns)) of '\(header.descr)' needs exactly \(needed)")
+            throw fail(
+                "array data is \(bytes.count - dataStart) bytes; shape (\(rows), \(columns)) of '\(header.descr)' needs exactly \(needed)")
         }
         var invalid: (row: Int, column: Int, bits: UInt64)?
         let entries = bytes.withUnsafeBytes { raw -> [Rational] in
@@ -69,7 +70,8 @@ public enum NumPyFormat {
             return entries
         }
         if let invalid {
-            let what = type.kind == .bool ? "bool byte \(invalid.bits), neither 0 nor 1" : "\(type.double(invalid.bits)), not a finite number"
+            let what =
+                type.kind == .bool ? "bool byte \(invalid.bits), neither 0 nor 1" : "\(type.double(invalid.bits)), not a finite number"
             throw fail("entry (row \(invalid.row + 1), column \(invalid.column + 1)) is \(what)")
         }
         return RationalMatrix(rows: rows, columns: columns, entries: entries)
@@ -135,8 +137,9 @@ public enum NumPyFormat {
                 let sign: FloatingPointSign = bits & 0x8000 == 0 ? .plus : .minus
                 let exponent = Int(bits >> 10 & 0x1F), fraction = Double(bits & 0x3FF)
                 if exponent == 0x1F { return fraction == 0 ? (sign == .plus ? .infinity : -.infinity) : .nan }
-                return exponent == 0 ? Double(sign: sign, exponent: -24, significand: fraction)
-                                     : Double(sign: sign, exponent: exponent - 25, significand: fraction + 1024)
+                return exponent == 0
+                    ? Double(sign: sign, exponent: -24, significand: fraction)
+                    : Double(sign: sign, exponent: exponent - 25, significand: fraction + 1024)
             }
         }
 
@@ -195,7 +198,10 @@ public enum NumPyFormat {
             guard let shape else { throw HeaderError(message: "missing key 'shape'") }
             guard let type = ElementType(descr) else {
                 let pickle = descr.dropFirst().hasPrefix("O") ? "object arrays (pickles) are not read; " : ""
-                throw HeaderError(message: "unsupported dtype '\(descr)' (\(pickle)expected float16/32/64, signed or unsigned integers of 1, 2, 4 or 8 bytes, or bool)")
+                throw HeaderError(
+                    message:
+                        "unsupported dtype '\(descr)' (\(pickle)expected float16/32/64, signed or unsigned integers of 1, 2, 4 or 8 bytes, or bool)"
+                )
             }
             guard shape.count == 2 else {
                 throw HeaderError(message: "shape has \(shape.count) dimensions; a matrix needs 2 (rows, columns)")

@@ -45,7 +45,7 @@ extension Rational {
         // Round half to even: compare 2·remainder with the denominator.
         __gmpz_mul_2exp(remainder, remainder, 1)
         let comparison = __gmpz_cmp(remainder, denominator)
-        var significand = UInt64(__gmpz_get_ui(quotient))   // < 2^53
+        var significand = UInt64(__gmpz_get_ui(quotient))  // < 2^53
         if comparison > 0 || (comparison == 0 && significand & 1 == 1) { significand += 1 }
         // `significand` (<= 2^53) is exact as a Double; scaling by a power of
         // two is exact in range and overflows to infinity beyond it.

@@ -12,7 +12,9 @@ public enum NumberSyntaxError: Error, Equatable, CustomStringConvertible {
         case .empty: return "empty number"
         case .invalid(let t): return "not a number: \(quoted(t)) (expected an integer, p/q, a decimal or scientific number)"
         case .zeroDenominator(let t): return "zero denominator in \(quoted(t))"
-        case .exponentOutOfRange(let t): return "exponent out of range in \(quoted(t)) (|exponent| <= \(Rational.maximumDecimalExponent), digits after the point included)"
+        case .exponentOutOfRange(let t):
+            return
+                "exponent out of range in \(quoted(t)) (|exponent| <= \(Rational.maximumDecimalExponent), digits after the point included)"
         }
     }
 }
@@ -101,7 +103,8 @@ extension Rational {
     /// terms with no `/1`, no leading zeros and no `-0`; `nil` otherwise.
     public init?(canonical text: String) {
         guard text.utf8.allSatisfy({ (48...57).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") }),
-              let value = try? Rational(parsing: text), value.description == text else { return nil }
+            let value = try? Rational(parsing: text), value.description == text
+        else { return nil }
         self = value
     }
 
@@ -125,7 +128,8 @@ extension Rational {
         var expNegative = false
         if expBody.first == "+" || expBody.first == "-" { expNegative = expBody.first == "-"; expBody = expBody.dropFirst() }
         guard !expBody.isEmpty, expBody.count <= 5, expBody.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let e = Int(expBody) else { return nil }
+            let e = Int(expBody)
+        else { return nil }
         let exponent = (expNegative ? -e : e) - 4 * fracPart.count
         let mantissa = Rational.make { p in
             _ = __gmpz_set_str(&p.pointee._mp_num, hexDigits, 16)
@@ -134,7 +138,8 @@ extension Rational {
         var value = mantissa * Rational.powerOfTwo(exponent)
         if negative { value = -value }
         guard let asDouble = Double(text), asDouble.isFinite,
-              let exact = Rational(exactly: asDouble), exact == value else { return nil }
+            let exact = Rational(exactly: asDouble), exact == value
+        else { return nil }
         self = value
     }
 

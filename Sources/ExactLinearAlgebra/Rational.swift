@@ -199,7 +199,9 @@ extension Rational {
     /// `self^k` for `k >= 0`.
     public func power(_ k: Int) -> Rational {
         precondition(k >= 0)
-        return Rational.make { __gmpq_set_ui($0, 1, 1)
-            for _ in 0..<k { __gmpq_mul($0, $0, storage.pointer) } }
+        return Rational.make {
+            __gmpq_set_ui($0, 1, 1)
+            for _ in 0..<k { __gmpq_mul($0, $0, storage.pointer) }
+        }
     }
 }

@@ -39,7 +39,7 @@ public enum AtomicFile {
         // Starts with "." and does not end in ".json", so `verify DIR` and
         // other readers of the directory never take it for output.
         let temporary = (directory as NSString).appendingPathComponent(temporaryPrefix(name) + String(getpid()))
-        unlink(temporary)   // our own, from an earlier process with this PID
+        unlink(temporary)  // our own, from an earlier process with this PID
         do {
             try data.write(to: URL(fileURLWithPath: temporary), options: .withoutOverwriting)
         } catch {

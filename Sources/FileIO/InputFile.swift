@@ -93,13 +93,14 @@ public enum InputFile {
     }
 
     private static func failure(_ path: String, _ code: Int32) -> InputFileError {
-        let reason = switch code {
-        case ENOENT: "no such file or directory"
-        case ELOOP: "symbolic link loop (too many levels of symbolic links)"
-        case EACCES, EPERM: "permission denied"
-        case ENOTDIR: "a component of the path is not a directory"
-        default: String(cString: strerror(code))
-        }
+        let reason =
+            switch code {
+            case ENOENT: "no such file or directory"
+            case ELOOP: "symbolic link loop (too many levels of symbolic links)"
+            case EACCES, EPERM: "permission denied"
+            case ENOTDIR: "a component of the path is not a directory"
+            default: String(cString: strerror(code))
+            }
         return InputFileError(path: path, reason: reason)
     }
 }

@@ -15,8 +15,9 @@ public struct FloatConditioningReport: Sendable {
 
     public init(_ pairs: [FloatCouplingPair]) {
         layers = pairs.map {
-            Layer(maxAbs: $0.maxAbs, lowerCondition: $0.lowerFactor.conditionNumber,
-                  upperCondition: $0.upperFactor.conditionNumber)
+            Layer(
+                maxAbs: $0.maxAbs, lowerCondition: $0.lowerFactor.conditionNumber,
+                upperCondition: $0.upperFactor.conditionNumber)
         }
     }
 

@@ -15,8 +15,9 @@ public struct FloatCouplingPair: Equatable, Sendable {
 
     public init(A: DoubleMatrix, B: [Double], C: [Double], D: DoubleMatrix) {
         let d = B.count
-        precondition(C.count == d && A.rows == d && A.columns == d && D.rows == d && D.columns == d,
-                     "coupling pair blocks must all be d×d (B, C of length d)")
+        precondition(
+            C.count == d && A.rows == d && A.columns == d && D.rows == d && D.columns == d,
+            "coupling pair blocks must all be d×d (B, C of length d)")
         self.A = A
         self.B = B
         self.C = C
@@ -26,8 +27,9 @@ public struct FloatCouplingPair: Equatable, Sendable {
     /// The identity pair (`A = D = 0`, `B = C = 1`), used for padding.
     public static func identity(_ d: Int) -> FloatCouplingPair {
         let ones = [Double](repeating: 1, count: d)
-        return FloatCouplingPair(A: DoubleMatrix(rows: d, columns: d), B: ones, C: ones,
-                                 D: DoubleMatrix(rows: d, columns: d))
+        return FloatCouplingPair(
+            A: DoubleMatrix(rows: d, columns: d), B: ones, C: ones,
+            D: DoubleMatrix(rows: d, columns: d))
     }
 
     public var d: Int { B.count }

@@ -55,8 +55,10 @@ public enum FloatDecomposer {
     /// `determinantSignKnown`: the caller proved `det T > 0` exactly, so an
     /// input too ill-conditioned for LU to certify that sign is still
     /// decomposed (with an honest, possibly large, certified residual).
-    public static func decompose(_ t: DoubleMatrix, depth requested: Int? = nil, regime: Regime = .positive,
-                                 seed: UInt64 = 1, determinantSignKnown: Bool = false)
+    public static func decompose(
+        _ t: DoubleMatrix, depth requested: Int? = nil, regime: Regime = .positive,
+        seed: UInt64 = 1, determinantSignKnown: Bool = false
+    )
         throws(FloatDecompositionError) -> FloatFactorization
     {
         let (d, determinant): (Int, DeterminantEstimate)
@@ -80,14 +82,16 @@ public enum FloatDecomposer {
             last.D = s * last.D
             scaled[scaled.count - 1] = last
             let fallback = (skipped + (note.map { [$0] } ?? [])).joined(separator: "; ")
-            return FloatFactorization(layers: scaled, regime: regime, method: built.method,
-                                      fallback: fallback.isEmpty ? nil : fallback)
+            return FloatFactorization(
+                layers: scaled, regime: regime, method: built.method,
+                fallback: fallback.isEmpty ? nil : fallback)
         }
         for depth in rungs {
             let built: Built
             do {
-                built = try layers(unit, depth: depth, seed: seed,
-                                   leastSquaresLimit: requested == nil ? ladderLeastSquaresLimit : denseLimit)
+                built = try layers(
+                    unit, depth: depth, seed: seed,
+                    leastSquaresLimit: requested == nil ? ladderLeastSquaresLimit : denseLimit)
             } catch {
                 failure = error
                 skipped.append("depth \(depth): \(reason(error, bar: bar))")
@@ -95,8 +99,11 @@ public enum FloatDecomposer {
             }
             // The residual itself is certified by `FloatResidual`; here only
             // what would make that meaningless is rejected.
-            guard built.layers.allSatisfy({ $0.A.isFinite && $0.D.isFinite && $0.B.allSatisfy(regime.admits)
-                                            && $0.C.allSatisfy(regime.admits) })
+            guard
+                built.layers.allSatisfy({
+                    $0.A.isFinite && $0.D.isFinite && $0.B.allSatisfy(regime.admits)
+                        && $0.C.allSatisfy(regime.admits)
+                })
             else {
                 skipped.append("depth \(depth): non-finite or inadmissible layer entries")
                 continue
@@ -162,7 +169,8 @@ public enum FloatDecomposer {
 
     private static func reason(_ error: FloatDecompositionError, bar: Double) -> String {
         guard case let .noConvergence(r) = error else { return error.description }
-        return r.isFinite ? "relative residual \(short(r)) above \(short(bar))"
+        return r.isFinite
+            ? "relative residual \(short(r)) above \(short(bar))"
             : "the construction needs an invertible leading block (of T or of the dual J·T⁻¹·J)"
     }
 
@@ -175,8 +183,9 @@ public enum FloatDecomposer {
         let solver = LayerLeastSquares(d: t.rows / 2, depth: depth)
         var best: (parameters: [Double], relativeResidual: Double)?
         for attempt in 0..<4 {
-            let fit = solver.fit(t, seed: seed &+ UInt64(attempt), tolerance: tolerance,
-                                 acceptable: acceptable, maxIterations: 200)
+            let fit = solver.fit(
+                t, seed: seed &+ UInt64(attempt), tolerance: tolerance,
+                acceptable: acceptable, maxIterations: 200)
             if best == nil || fit.relativeResidual < best!.relativeResidual { best = fit }
             if fit.relativeResidual <= acceptable { break }
         }

@@ -197,7 +197,8 @@ private struct DoubleDouble {
                 let (h, l) = twoSum(s1, tValue)
                 // |W1||M2| + |W2||M| + |W_low||M| ≤ κ_j Σ|W_i| + (ρ_i + max|W_low,i|) Σ|M_j|
                 let g = columnTail[j] * rowSums[i] + (rowTail[i] + lowMax[i]) * columnSums[j]
-                let entry = u * (Swift.abs(e1) + Swift.abs(low[i, j])) + u * (Swift.abs(x) + Swift.abs(rest[i, j]))
+                let entry =
+                    u * (Swift.abs(e1) + Swift.abs(low[i, j])) + u * (Swift.abs(x) + Swift.abs(rest[i, j]))
                     + gamma * FloatResidual.inflate(g, 2 * d + 4) + Double(3 * d + 4) * eta
                 error[i, j] = FloatResidual.inflate(entry, 8)
                 high[i, j] = h
@@ -215,7 +216,7 @@ private struct DoubleDouble {
         for j in 0..<high.columns where c[j] != 1 {
             for i in 0..<high.rows {
                 let p = high[i, j] * c[j]
-                let e = Foundation.fma(high[i, j], c[j], -p)   // exact unless it underflows (η below)
+                let e = Foundation.fma(high[i, j], c[j], -p)  // exact unless it underflows (η below)
                 let q = low[i, j] * c[j]
                 let y = e + q
                 let (h, l) = twoSum(p, y)
@@ -245,12 +246,13 @@ private enum Split {
     }
 
     /// `tails[r]` bounds `|x2|` on row/column `r`.
-    private static func split(_ x: DoubleMatrix, _ maxima: [Double], bits: Int,
-                              _ index: (Int, Int) -> Int) -> (DoubleMatrix, DoubleMatrix, [Double])
-    {
+    private static func split(
+        _ x: DoubleMatrix, _ maxima: [Double], bits: Int,
+        _ index: (Int, Int) -> Int
+    ) -> (DoubleMatrix, DoubleMatrix, [Double]) {
         let units: [Double?] = maxima.map { largest in
             guard largest > 0, largest.isFinite else { return nil }
-            let e = Int(largest.exponent) + 1   // largest < 2^e
+            let e = Int(largest.exponent) + 1  // largest < 2^e
             guard (-400...400).contains(e) else { return nil }
             return Double(sign: .plus, exponent: e - bits, significand: 1)
         }

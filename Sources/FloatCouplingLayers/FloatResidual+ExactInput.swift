@@ -12,8 +12,10 @@ extension FloatResidual {
     /// ```swift
     /// let r = FloatResidual.bound(exact: t, rounded: tDouble, f.layers)
     /// ```
-    public static func bound(exact t: RationalMatrix, rounded: DoubleMatrix, _ layers: [FloatCouplingPair],
-                             exactLimit: Int = defaultExactLimit) -> Bound {
+    public static func bound(
+        exact t: RationalMatrix, rounded: DoubleMatrix, _ layers: [FloatCouplingPair],
+        exactLimit: Int = defaultExactLimit
+    ) -> Bound {
         precondition(t.rows == rounded.rows && t.columns == rounded.columns, "shapes differ")
         if t.rows <= exactLimit {
             let product = layers.flatMap { [$0.lowerFactor, $0.upperFactor] }

@@ -30,9 +30,10 @@ public enum FloatResidual {
     /// Largest `2d` computed exactly by default; above it, the compensated bound.
     public static let defaultExactLimit = 128
 
-    public static func bound(_ t: DoubleMatrix, _ layers: [FloatCouplingPair],
-                             exactLimit: Int = defaultExactLimit) -> Bound
-    {
+    public static func bound(
+        _ t: DoubleMatrix, _ layers: [FloatCouplingPair],
+        exactLimit: Int = defaultExactLimit
+    ) -> Bound {
         precondition(t.isSquare && t.rows == 2 * (layers.first?.d ?? 0), "layers do not fit T")
         precondition(t.isFinite && layers.allSatisfy { $0.A.isFinite && $0.D.isFinite }, "non-finite input")
         if t.rows <= exactLimit {

@@ -44,12 +44,16 @@ enum HornConstruction {
         var pairs: [FloatCouplingPair] {
             let inverse1 = delta1.map { 1 / $0 }, inverse2 = delta2.map { 1 / $0 }
             let moved = blocks.enumerated().map { i, b in
-                i == 0 ? b : i % 2 == 0 ? b.scalingRows(by: delta2).scalingColumns(by: inverse1)
-                    : b.scalingRows(by: delta1).scalingColumns(by: inverse2)
+                i == 0
+                    ? b
+                    : i % 2 == 0
+                        ? b.scalingRows(by: delta2).scalingColumns(by: inverse1)
+                        : b.scalingRows(by: delta1).scalingColumns(by: inverse2)
             }
             let ones = [Double](repeating: 1, count: delta1.count)
             return stride(from: 0, to: moved.count, by: 2).map { i in
-                i == 0 ? FloatCouplingPair(A: moved[0], B: inverse2, C: inverse1, D: moved[1].scalingRows(by: inverse1))
+                i == 0
+                    ? FloatCouplingPair(A: moved[0], B: inverse2, C: inverse1, D: moved[1].scalingRows(by: inverse1))
                     : FloatCouplingPair(A: moved[i], B: ones, C: ones, D: moved[i + 1])
             }
         }
@@ -63,18 +67,21 @@ enum HornConstruction {
     static func depth4(_ t: DoubleMatrix) -> [FloatCouplingPair]? {
         let d = t.rows / 2
         guard let z = OrthogonalBlockConstruction.shear(t),
-              let rest = dual(.blocks(.identity(d), -z, DoubleMatrix(rows: d, columns: d), .identity(d)) * t)
+            let rest = dual(.blocks(.identity(d), -z, DoubleMatrix(rows: d, columns: d), .identity(d)) * t)
         else { return nil }
-        return Unipotents(blocks: [DoubleMatrix(rows: d, columns: d), z] + rest.blocks,
-                          delta1: rest.delta1, delta2: rest.delta2).pairs
+        return Unipotents(
+            blocks: [DoubleMatrix(rows: d, columns: d), z] + rest.blocks,
+            delta1: rest.delta1, delta2: rest.delta2
+        ).pairs
     }
 
     /// `J X J = [X22 X21; X12 X11]`.
     static func swapped(_ x: DoubleMatrix) -> DoubleMatrix {
         let d = x.rows / 2
         let (low, high) = (0..<d, d..<(2 * d))
-        return .blocks(x.block(rows: high, columns: high), x.block(rows: high, columns: low),
-                       x.block(rows: low, columns: high), x.block(rows: low, columns: low))
+        return .blocks(
+            x.block(rows: high, columns: high), x.block(rows: high, columns: low),
+            x.block(rows: low, columns: high), x.block(rows: low, columns: low))
     }
 
     /// The construction on `S = J T⁻¹ J`, turned back into blocks for `T`:
@@ -97,8 +104,9 @@ enum HornConstruction {
         let (low, high) = (0..<d, d..<(2 * d))
         let identity = DoubleMatrix.identity(d)
         guard let determinant = t.determinantEstimate,
-              let (logDelta1, logDelta2) = matchedScaling(t.block(rows: low, columns: low), inverse.block(rows: high, columns: high),
-                                            start: -determinant.log2Magnitude * M_LN2 / Double(2 * d))
+            let (logDelta1, logDelta2) = matchedScaling(
+                t.block(rows: low, columns: low), inverse.block(rows: high, columns: high),
+                start: -determinant.log2Magnitude * M_LN2 / Double(2 * d))
         else { return nil }
         let (delta1, delta2) = (logDelta1.map(Foundation.exp), logDelta2.map(Foundation.exp))
         let t11 = t.block(rows: low, columns: low).scalingColumns(by: delta1)
@@ -107,9 +115,9 @@ enum HornConstruction {
         let t22 = t.block(rows: high, columns: high).scalingColumns(by: delta2)
         let v = inverse.block(rows: high, columns: high).scalingRows(by: delta2.map { 1 / $0 })
         guard let a = t11.singularValueDecomposition, (a.s.last ?? 0) > 0,
-              let g = intertwiner(v, target: a.s.map(Foundation.log)),
-              let gInverse = g.inverse(), let b = (g * v * gInverse).singularValueDecomposition,
-              let aInverseT12 = t11.solve(t12)
+            let g = intertwiner(v, target: a.s.map(Foundation.log)),
+            let gInverse = g.inverse(), let b = (g * v * gInverse).singularValueDecomposition,
+            let aInverseT12 = t11.solve(t12)
         else { return nil }
         // O = U_A·diag(±1)·U_Bᵀ; row i of W_Aᵀ·Y is ±g_i/σ_i + h_i, so the
         // sign opposite to ⟨g_i, h_i⟩ keeps Y small.
@@ -117,8 +125,8 @@ enum HornConstruction {
         let signs = (0..<d).map { i in (0..<d).reduce(0.0) { $0 + gRows[i, $1] * h[i, $1] } > 0 ? -1.0 : 1.0 }
         let e0 = a.u.scalingColumns(by: signs).timesTranspose(b.u) * g
         guard let m = e0.solveFromRight(e0 * v), let cRaw = t11.solve(m)?.singularValueDecomposition,
-              let (h0, k) = OrthogonalCommutator.factors(cRaw.u * cRaw.vt),
-              let (c, s) = freeScalars(t11: t11, t12: t12, e0: e0, h0: h0, k: k)
+            let (h0, k) = OrthogonalCommutator.factors(cRaw.u * cRaw.vt),
+            let (c, s) = freeScalars(t11: t11, t12: t12, e0: e0, h0: h0, k: k)
         else { return nil }
         // `C` is re-orthogonalized above (polar factor): the homotopy leaves
         // it orthogonal only to its tolerance.
@@ -138,8 +146,8 @@ enum HornConstruction {
         var x = [Double](repeating: start, count: 2 * d)
         for _ in 0..<matchingSteps {
             guard let a = t11.scalingColumns(by: x[0..<d].map(Foundation.exp)).singularValueDecomposition,
-                  let b = v.scalingRows(by: x[d...].map { Foundation.exp(-$0) }).singularValueDecomposition,
-                  (a.s.last ?? 0) > 0, (b.s.last ?? 0) > 0
+                let b = v.scalingRows(by: x[d...].map { Foundation.exp(-$0) }).singularValueDecomposition,
+                (a.s.last ?? 0) > 0, (b.s.last ?? 0) > 0
             else { return nil }
             let r = (0..<d).map { Foundation.log(a.s[$0]) - Foundation.log(b.s[$0]) }
             let jacobian = DoubleMatrix(rows: d, columns: 2 * d) { i, j in
@@ -210,9 +218,10 @@ enum HornConstruction {
     /// they shape (`κ([I X; 0 I]) = ((x + √(x²+4))/2)²`, `x ≈ 2‖X‖_F/√d`), on a
     /// 9 × 9 log grid over `[e⁻², e²]`. Every block is `α·P + β·Q` with fixed
     /// `P, Q`, so each grid point costs `O(1)` after the inner products.
-    private static func freeScalars(t11: DoubleMatrix, t12: DoubleMatrix, e0: DoubleMatrix, h0: DoubleMatrix,
-                                    k: DoubleMatrix) -> (Double, Double)?
-    {
+    private static func freeScalars(
+        t11: DoubleMatrix, t12: DoubleMatrix, e0: DoubleMatrix, h0: DoubleMatrix,
+        k: DoubleMatrix
+    ) -> (Double, Double)? {
         guard let e0Inverse = e0.inverse(), let aInverseE0 = t11.solve(e0), let aInverseT12 = t11.solve(t12) else {
             return nil
         }
@@ -234,7 +243,8 @@ enum HornConstruction {
         var best: (score: Double, c: Double, s: Double)?
         for c in grid {
             for s in grid {
-                let score = logCondition(y(c, 1)) + logCondition(x(s / c, -1 / c)) + logCondition(z1(s / c, -1 / c))
+                let score =
+                    logCondition(y(c, 1)) + logCondition(x(s / c, -1 / c)) + logCondition(z1(s / c, -1 / c))
                     + logCondition(c * c * y1) + logCondition(w1(c / s, c / s))
                 if best == nil || score < best!.score { best = (score, c, s) }
             }

@@ -26,8 +26,9 @@ struct LayerLeastSquares {
             let a = DoubleMatrix(rows: d, columns: d, columnMajor: Array(p[o..<(o + dd)]))
             let b = p[(o + dd)..<(o + dd + d)].map { Foundation.exp($0) }
             let c = p[(o + dd + d)..<(o + dd + 2 * d)].map { Foundation.exp($0) }
-            let dm = DoubleMatrix(rows: d, columns: d,
-                                  columnMajor: Array(p[(o + dd + 2 * d)..<(o + 2 * dd + 2 * d)]))
+            let dm = DoubleMatrix(
+                rows: d, columns: d,
+                columnMajor: Array(p[(o + dd + 2 * d)..<(o + 2 * dd + 2 * d)]))
             return FloatCouplingPair(A: a, B: b, C: c, D: dm)
         }
     }

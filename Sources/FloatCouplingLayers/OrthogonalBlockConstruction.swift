@@ -54,8 +54,8 @@ public enum OrthogonalBlockConstruction {
         let a21 = tilde.block(rows: d..<(2 * d), columns: 0..<d)
         let a22 = tilde.block(rows: d..<(2 * d), columns: d..<(2 * d))
         guard let l = a.solveFromRight(a21), let r = a.solve(a12),
-              let leading = a.singularValueDecomposition, (leading.s.last ?? 0) > 0,
-              let schur = (a22 - l * a12).singularValueDecomposition, (schur.s.last ?? 0) > 0
+            let leading = a.singularValueDecomposition, (leading.s.last ?? 0) > 0,
+            let schur = (a22 - l * a12).singularValueDecomposition, (schur.s.last ?? 0) > 0
         else { return nil }
         let left = withPositiveLeftFactor(leading)
         let right = withPositiveLeftFactor(schur)
@@ -87,22 +87,24 @@ public enum OrthogonalBlockConstruction {
         let t11 = t.block(rows: 0..<d, columns: 0..<d)
         let t21 = t.block(rows: d..<(2 * d), columns: 0..<d)
         guard let gInverse = (t11.transposeTimes(t11) + t21.transposeTimes(t21)).inverse(),
-              let polar = (t11 * gInverse.timesTranspose(t21)).singularValueDecomposition
+            let polar = (t11 * gInverse.timesTranspose(t21)).singularValueDecomposition
         else { return nil }
         var (u, v) = (polar.u, polar.vt.transpose)
-        let k = polar.s.filter { $0 <= 1e-8 }.count   // σ_i = C_i S_i ≤ 1/2
+        let k = polar.s.filter { $0 <= 1e-8 }.count  // σ_i = C_i S_i ≤ 1/2
         if k > 0 {
             let kept = 0..<(d - k)
             let nullLeft = u.block(rows: 0..<d, columns: (d - k)..<d)
             let nullRight = v.block(rows: 0..<d, columns: (d - k)..<d)
             // Eigenvectors in ascending order of the weight in range(Q1), resp. range(Q2).
             guard let left = nullLeft.transposeTimes(t11 * gInverse.timesTranspose(t11) * nullLeft).symmetricEigen,
-                  let right = nullRight.transposeTimes(t21 * gInverse.timesTranspose(t21) * nullRight).symmetricEigen
+                let right = nullRight.transposeTimes(t21 * gInverse.timesTranspose(t21) * nullRight).symmetricEigen
             else { return nil }
             let rightDescending = nullRight * right.vectors
             u = .horizontal([u.block(rows: 0..<d, columns: kept), nullLeft * left.vectors])
-            v = .horizontal([v.block(rows: 0..<d, columns: kept),
-                             DoubleMatrix(rows: d, columns: k) { rightDescending[$0, k - 1 - $1] }])
+            v = .horizontal([
+                v.block(rows: 0..<d, columns: kept),
+                DoubleMatrix(rows: d, columns: k) { rightDescending[$0, k - 1 - $1] },
+            ])
         }
         return -(u.timesTranspose(v))
     }

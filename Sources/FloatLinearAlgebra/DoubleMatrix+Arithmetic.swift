@@ -4,14 +4,16 @@ import CLAPACKE
 extension DoubleMatrix {
     public static func + (a: DoubleMatrix, b: DoubleMatrix) -> DoubleMatrix {
         precondition(a.rows == b.rows && a.columns == b.columns, "shape mismatch in sum")
-        return DoubleMatrix(rows: a.rows, columns: a.columns,
-                            columnMajor: zip(a.entries, b.entries).map { $0 + $1 })
+        return DoubleMatrix(
+            rows: a.rows, columns: a.columns,
+            columnMajor: zip(a.entries, b.entries).map { $0 + $1 })
     }
 
     public static func - (a: DoubleMatrix, b: DoubleMatrix) -> DoubleMatrix {
         precondition(a.rows == b.rows && a.columns == b.columns, "shape mismatch in difference")
-        return DoubleMatrix(rows: a.rows, columns: a.columns,
-                            columnMajor: zip(a.entries, b.entries).map { $0 - $1 })
+        return DoubleMatrix(
+            rows: a.rows, columns: a.columns,
+            columnMajor: zip(a.entries, b.entries).map { $0 - $1 })
     }
 
     public static prefix func - (a: DoubleMatrix) -> DoubleMatrix {
@@ -39,8 +41,10 @@ extension DoubleMatrix {
         DoubleMatrix.gemm(self, transposeA: false, b, transposeB: true)
     }
 
-    private static func gemm(_ a: DoubleMatrix, transposeA: Bool,
-                             _ b: DoubleMatrix, transposeB: Bool) -> DoubleMatrix {
+    private static func gemm(
+        _ a: DoubleMatrix, transposeA: Bool,
+        _ b: DoubleMatrix, transposeB: Bool
+    ) -> DoubleMatrix {
         let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
         let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
         precondition(k == kb, "shape mismatch in product")
@@ -50,12 +54,13 @@ extension DoubleMatrix {
         a.entries.withUnsafeBufferPointer { pa in
             b.entries.withUnsafeBufferPointer { pb in
                 c.entries.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(CblasColMajor, transposeA ? CblasTrans : CblasNoTrans,
-                                transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k),
-                                1, pa.baseAddress, Int32(max(a.rows, 1)),
-                                pb.baseAddress, Int32(max(b.rows, 1)),
-                                0, pc.baseAddress, Int32(m))
+                    cblas_dgemm(
+                        CblasColMajor, transposeA ? CblasTrans : CblasNoTrans,
+                        transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k),
+                        1, pa.baseAddress, Int32(max(a.rows, 1)),
+                        pb.baseAddress, Int32(max(b.rows, 1)),
+                        0, pc.baseAddress, Int32(m))
                 }
             }
         }
@@ -66,9 +71,11 @@ extension DoubleMatrix {
     /// y[yRow, :])` (column-major `vec`), through BLAS `dger`. This is how a
     /// Jacobian column of a matrix product is built: a parameter that moves
     /// one entry of one factor changes the product by such an outer product.
-    public mutating func setColumnToOuterProduct(_ column: Int, scale: Double,
-                                                 _ x: DoubleMatrix, column xColumn: Int,
-                                                 _ y: DoubleMatrix, row yRow: Int) {
+    public mutating func setColumnToOuterProduct(
+        _ column: Int, scale: Double,
+        _ x: DoubleMatrix, column xColumn: Int,
+        _ y: DoubleMatrix, row yRow: Int
+    ) {
         precondition(rows == x.rows * y.columns, "column length must be x.rows · y.columns")
         let base = column * rows
         _ = singleThreadedBLAS
@@ -77,10 +84,11 @@ extension DoubleMatrix {
             target.update(repeating: 0, count: rows)
             x.entries.withUnsafeBufferPointer { px in
                 y.entries.withUnsafeBufferPointer { py in
-                    cblas_dger(CblasColMajor, Int32(x.rows), Int32(y.columns), scale,
-                               px.baseAddress! + xColumn * x.rows, 1,
-                               py.baseAddress! + yRow, Int32(y.rows),
-                               target, Int32(x.rows))
+                    cblas_dger(
+                        CblasColMajor, Int32(x.rows), Int32(y.columns), scale,
+                        px.baseAddress! + xColumn * x.rows, 1,
+                        py.baseAddress! + yRow, Int32(y.rows),
+                        target, Int32(x.rows))
                 }
             }
         }

@@ -13,8 +13,9 @@ extension DoubleMatrix {
         var s = [Double](repeating: 0, count: k)
         var u = [Double](repeating: 0, count: 1)
         var vt = [Double](repeating: 0, count: 1)
-        let info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int32(rows), Int32(columns),
-                                  &a, Int32(rows), &s, &u, 1, &vt, 1)
+        let info = LAPACKE_dgesdd(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int32(rows), Int32(columns),
+            &a, Int32(rows), &s, &u, 1, &vt, 1)
         return info == 0 ? s : nil
     }
 
@@ -37,8 +38,10 @@ extension DoubleMatrix {
         var vt = [Double](repeating: 0, count: rows * rows)
         let info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "A")), n, n, &a, n, &s, &u, n, &vt, n)
         guard info == 0 else { return nil }
-        return (DoubleMatrix(rows: rows, columns: rows, columnMajor: u), s,
-                DoubleMatrix(rows: rows, columns: rows, columnMajor: vt))
+        return (
+            DoubleMatrix(rows: rows, columns: rows, columnMajor: u), s,
+            DoubleMatrix(rows: rows, columns: rows, columnMajor: vt)
+        )
     }
 
     /// The 2-norm condition number `σ_max / σ_min` (infinity if singular or

@@ -21,10 +21,13 @@ extension DoubleMatrix {
         var wr = [Double](repeating: 0, count: rows)
         var wi = [Double](repeating: 0, count: rows)
         var sorted: Int32 = 0
-        let info = LAPACKE_dgees(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "N")), nil,
-                                 n, &a, n, &sorted, &wr, &wi, &z, n)
+        let info = LAPACKE_dgees(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "N")), nil,
+            n, &a, n, &sorted, &wr, &wi, &z, n)
         guard info == 0 else { return nil }
-        return (DoubleMatrix(rows: rows, columns: rows, columnMajor: z),
-                DoubleMatrix(rows: rows, columns: rows, columnMajor: a))
+        return (
+            DoubleMatrix(rows: rows, columns: rows, columnMajor: z),
+            DoubleMatrix(rows: rows, columns: rows, columnMajor: a)
+        )
     }
 }

@@ -13,8 +13,9 @@ extension DoubleMatrix {
         _ = singleThreadedBLAS
         var b = rhs.entries
         var pivots = [Int32](repeating: 0, count: rows)
-        let info = LAPACKE_dgesv(LAPACK_COL_MAJOR, Int32(rows), Int32(rhs.columns),
-                                 &a, Int32(rows), &pivots, &b, Int32(rows))
+        let info = LAPACKE_dgesv(
+            LAPACK_COL_MAJOR, Int32(rows), Int32(rhs.columns),
+            &a, Int32(rows), &pivots, &b, Int32(rows))
         guard info == 0 else { return nil }
         let x = DoubleMatrix(rows: rows, columns: rhs.columns, columnMajor: b)
         return x.isFinite ? x : nil
@@ -49,10 +50,12 @@ extension DoubleMatrix {
             log2Magnitude += Foundation.log2(Swift.abs(u))
         }
         var rcond = 0.0
-        let conInfo = LAPACKE_dgecon(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "1")), Int32(rows),
-                                     &a, Int32(rows), norm1, &rcond)
-        return DeterminantEstimate(sign: sign, log2Magnitude: log2Magnitude,
-                                   reciprocalCondition: conInfo == 0 ? rcond : 0)
+        let conInfo = LAPACKE_dgecon(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "1")), Int32(rows),
+            &a, Int32(rows), norm1, &rcond)
+        return DeterminantEstimate(
+            sign: sign, log2Magnitude: log2Magnitude,
+            reciprocalCondition: conInfo == 0 ? rcond : 0)
     }
 }
 

@@ -16,8 +16,9 @@ extension DoubleMatrix {
         var a = entries
         _ = singleThreadedBLAS
         var w = [Double](repeating: 0, count: rows)
-        let info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "L")),
-                                  Int32(rows), &a, Int32(rows), &w)
+        let info = LAPACKE_dsyevd(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "L")),
+            Int32(rows), &a, Int32(rows), &w)
         guard info == 0 else { return nil }
         return (w, DoubleMatrix(rows: rows, columns: rows, columnMajor: a))
     }

@@ -88,10 +88,13 @@ public struct DoubleMatrix: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The 2×2 block matrix `[a b; c d]`.
-    public static func blocks(_ a: DoubleMatrix, _ b: DoubleMatrix,
-                              _ c: DoubleMatrix, _ d: DoubleMatrix) -> DoubleMatrix {
-        precondition(a.rows == b.rows && c.rows == d.rows && a.columns == c.columns && b.columns == d.columns,
-                     "block shapes do not fit")
+    public static func blocks(
+        _ a: DoubleMatrix, _ b: DoubleMatrix,
+        _ c: DoubleMatrix, _ d: DoubleMatrix
+    ) -> DoubleMatrix {
+        precondition(
+            a.rows == b.rows && c.rows == d.rows && a.columns == c.columns && b.columns == d.columns,
+            "block shapes do not fit")
         return DoubleMatrix(rows: a.rows + c.rows, columns: a.columns + b.columns) { i, j in
             switch (i < a.rows, j < a.columns) {
             case (true, true): a[i, j]
@@ -150,8 +153,9 @@ extension DoubleMatrix {
     /// Matrices with equal row counts side by side, `[a b c]`.
     public static func horizontal(_ parts: [DoubleMatrix]) -> DoubleMatrix {
         precondition(!parts.isEmpty && parts.allSatisfy { $0.rows == parts[0].rows }, "row counts differ")
-        return DoubleMatrix(rows: parts[0].rows, columns: parts.reduce(0) { $0 + $1.columns },
-                            columnMajor: parts.flatMap(\.entries))
+        return DoubleMatrix(
+            rows: parts[0].rows, columns: parts.reduce(0) { $0 + $1.columns },
+            columnMajor: parts.flatMap(\.entries))
     }
 
     /// Matrices with equal column counts stacked, `[a; b; c]`.

@@ -90,8 +90,10 @@ public struct LayerArrays: Sendable {
         let timestamp = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
         for array in arrays {
             let file = LayerArrays.npy(array)
-            try archive.addEntry(with: array.name + ".npy", type: .file, uncompressedSize: Int64(file.count),
-                                 modificationDate: timestamp, permissions: 0o644, compressionMethod: .none) { position, size in
+            try archive.addEntry(
+                with: array.name + ".npy", type: .file, uncompressedSize: Int64(file.count),
+                modificationDate: timestamp, permissions: 0o644, compressionMethod: .none
+            ) { position, size in
                 file.subdata(in: Int(position)..<(Int(position) + size))
             }
         }

@@ -37,8 +37,10 @@ public struct CounterexampleSearch: Sendable {
     /// Numerical evidence for the undecided (costs most of the time).
     public let numeric: Bool
 
-    public init(d: Int, regime: Regime, family: CandidateFamily, seed: UInt64,
-                shardIndex: Int = 0, shardCount: Int = 1, numeric: Bool = true) {
+    public init(
+        d: Int, regime: Regime, family: CandidateFamily, seed: UInt64,
+        shardIndex: Int = 0, shardCount: Int = 1, numeric: Bool = true
+    ) {
         self.d = d; self.regime = regime; self.family = family; self.seed = seed
         self.shardIndex = shardIndex; self.shardCount = shardCount; self.numeric = numeric
     }
@@ -65,8 +67,10 @@ public struct CounterexampleSearch: Sendable {
     /// Runs until `count` counterexamples are certified or `maxCandidates`
     /// candidates are decided (sampled families), or through the whole
     /// shard (enumerated families, where `count` is ignored).
-    public func run(count: Int, maxCandidates: Int,
-                    progress: (SearchStatistics) -> Void) throws(SearchError) -> (SearchStatistics, [Counterexample]) {
+    public func run(
+        count: Int, maxCandidates: Int,
+        progress: (SearchStatistics) -> Void
+    ) throws(SearchError) -> (SearchStatistics, [Counterexample]) {
         let start = Date()
         var stats = record(count: count, maxCandidates: maxCandidates)
         var found: [Counterexample] = []
@@ -83,9 +87,11 @@ public struct CounterexampleSearch: Sendable {
             do { layers = try analyzer.factorization(of: t, regime: regime, analysis: analysis).layers } catch {
                 throw SearchError("internal error while factoring a counterexample: \(error)")
             }
-            let certificate = Certificate(regime: regime, matrix: t, claim: .depth(layers: layers, witness: witness), extras: [
-                ("generator", .string(flowproofGenerator)), ("family", .string(family.rawValue)), ("seed", .string(String(seed))),
-            ])
+            let certificate = Certificate(
+                regime: regime, matrix: t, claim: .depth(layers: layers, witness: witness),
+                extras: [
+                    ("generator", .string(flowproofGenerator)), ("family", .string(family.rawValue)), ("seed", .string(String(seed))),
+                ])
             // Nothing is reported that the verifier does not accept.
             do { _ = try CertificateVerifier.check(certificate) } catch {
                 throw SearchError("internal error: a counterexample certificate does not verify: \(error.message)")
@@ -104,8 +110,9 @@ public struct CounterexampleSearch: Sendable {
             }
         } else {
             // Each shard draws from its own stream; shard 0 of 1 is the plain seed.
-            var sampler = CandidateSampler(d: d, regime: regime, family: family,
-                                           seed: seed &+ UInt64(shardIndex) &* 0x9E37_79B9_7F4A_7C15)
+            var sampler = CandidateSampler(
+                d: d, regime: regime, family: family,
+                seed: seed &+ UInt64(shardIndex) &* 0x9E37_79B9_7F4A_7C15)
             while found.count < count && stats.candidates < maxCandidates {
                 try consider(sampler.next())
                 stats.seconds = Date().timeIntervalSince(start)

@@ -121,12 +121,13 @@ public struct SearchStatistics: Equatable, Sendable {
             return n.intValue
         }
         guard let d = int("d"), let r = (o["regime"] as? String).flatMap(Regime.init(rawValue:)),
-              let f = (o["family"] as? String).flatMap(CandidateFamily.init(rawValue:)),
-              let seed = (o["seed"] as? String).flatMap(UInt64.init), let count = int("count"),
-              let maxCandidates = int("maxCandidates"), let numeric = o["numeric"] as? Bool,
-              let shardIndex = int("shardIndex"), let shardCount = int("shardCount"), shardCount >= 1,
-              (0..<shardCount).contains(shardIndex), let complete = o["complete"] as? Bool,
-              let candidates = int("candidates"), let files = o["files"] as? [String] else { return nil }
+            let f = (o["family"] as? String).flatMap(CandidateFamily.init(rawValue:)),
+            let seed = (o["seed"] as? String).flatMap(UInt64.init), let count = int("count"),
+            let maxCandidates = int("maxCandidates"), let numeric = o["numeric"] as? Bool,
+            let shardIndex = int("shardIndex"), let shardCount = int("shardCount"), shardCount >= 1,
+            (0..<shardCount).contains(shardIndex), let complete = o["complete"] as? Bool,
+            let candidates = int("candidates"), let files = o["files"] as? [String]
+        else { return nil }
         self.init(d: d, regime: r, family: f)
         self.seed = seed; self.count = count; self.maxCandidates = maxCandidates; self.numeric = numeric
         self.shardIndex = shardIndex; self.shardCount = shardCount; self.complete = complete
@@ -152,7 +153,8 @@ public struct SearchStatistics: Equatable, Sendable {
 
     private func pad(_ label: String, _ value: Int) -> String {
         let share = candidates > 0 ? String(format: "  %6.2f%%", 100 * Double(value) / Double(candidates)) : ""
-        return label.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: " %10d", value) + (label == "candidates" ? "" : share)
+        return label.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: " %10d", value)
+            + (label == "candidates" ? "" : share)
     }
 }
 

@@ -47,8 +47,10 @@ public enum CertifiedFloatDecomposition {
         public var isInternal: Bool { if case .internalError = self { true } else { false } }
     }
 
-    public static func run(_ matrix: RationalMatrix, depth: Int? = nil, regime: Regime, seed: UInt64,
-                           certificate wanted: Bool = false, stage: (String) -> Void = { _ in }) throws(Failure) -> Result {
+    public static func run(
+        _ matrix: RationalMatrix, depth: Int? = nil, regime: Regime, seed: UInt64,
+        certificate wanted: Bool = false, stage: (String) -> Void = { _ in }
+    ) throws(Failure) -> Result {
         let n = matrix.rows
         stage("checking the input")
         if n <= exactCheckLimit {
@@ -64,14 +66,16 @@ public enum CertifiedFloatDecomposition {
         stage("computing binary64 layers")
         let factorization: FloatFactorization
         do {
-            factorization = try FloatDecomposer.decompose(rounded, depth: depth, regime: regime, seed: seed,
-                                                          determinantSignKnown: n <= exactCheckLimit)
+            factorization = try FloatDecomposer.decompose(
+                rounded, depth: depth, regime: regime, seed: seed,
+                determinantSignKnown: n <= exactCheckLimit)
         } catch {
             // A nonzero entry below the binary64 range rounds to 0 and can make
             // the rounded matrix singular although det T > 0: say so.
             if case .nonPositiveDeterminant = error, let (i, j) = firstUnderflow(matrix, rounded) {
-                throw .badInput("entry (\(i + 1), \(j + 1)) ≈ \(decimalMagnitude(matrix[i, j])) is below the binary64 range "
-                                + "and rounds to 0, so the rounded matrix has det <= 0; use --arith exact")
+                throw .badInput(
+                    "entry (\(i + 1), \(j + 1)) ≈ \(decimalMagnitude(matrix[i, j])) is below the binary64 range "
+                        + "and rounds to 0, so the rounded matrix has det <= 0; use --arith exact")
             }
             switch error {
             case .noConvergence, .tooIllConditioned: throw .noCertifiedResult(error.description)
@@ -89,22 +93,27 @@ public enum CertifiedFloatDecomposition {
             return Result(rounded: rounded, factorization: factorization, bound: bound, certificate: nil, verified: false)
         }
         let layers = factorization.layers.map { pair in
-            CouplingPair(A: exact(pair.A), B: pair.B.map { Rational(exactly: $0)! },
-                         C: pair.C.map { Rational(exactly: $0)! }, D: exact(pair.D))
+            CouplingPair(
+                A: exact(pair.A), B: pair.B.map { Rational(exactly: $0)! },
+                C: pair.C.map { Rational(exactly: $0)! }, D: exact(pair.D))
         }
-        let certificate = Certificate(regime: regime, matrix: matrix,
-                                      claim: .binary64Factorization(layers: layers, residualBound: boundValue),
-                                      extras: [("generator", .string(flowproofGenerator)), ("seed", .string(String(seed))),
-                                               ("method", .string(factorization.method.rawValue)),
-                                               ("residualMethod", .string(bound.method.rawValue))])
+        let certificate = Certificate(
+            regime: regime, matrix: matrix,
+            claim: .binary64Factorization(layers: layers, residualBound: boundValue),
+            extras: [
+                ("generator", .string(flowproofGenerator)), ("seed", .string(String(seed))),
+                ("method", .string(factorization.method.rawValue)),
+                ("residualMethod", .string(bound.method.rawValue)),
+            ])
         if n <= exactCheckLimit {
             stage("re-verifying the certificate")
             do { _ = try CertificateVerifier.check(certificate) } catch {
                 throw .internalError("internal error: the float certificate does not verify: \(error.message)")
             }
         }
-        return Result(rounded: rounded, factorization: factorization, bound: bound, certificate: certificate,
-                      verified: n <= exactCheckLimit)
+        return Result(
+            rounded: rounded, factorization: factorization, bound: bound, certificate: certificate,
+            verified: n <= exactCheckLimit)
     }
 
     private static func exact(_ m: DoubleMatrix) -> RationalMatrix {

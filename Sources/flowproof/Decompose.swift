@@ -16,45 +16,51 @@ struct Decompose: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Factor a 2d×2d matrix with det > 0 into coupling pairs, exactly: depth <= 3, or small entries with --prefer height.",
         discussion: """
-        Input: one row per line, entries separated by spaces, tabs or commas; integers, p/q, \
-        decimals (-0.125) and scientific numbers (3e-2) are read exactly; '#' starts a comment. \
-        Matrix Market files (%%MatrixMarket matrix array|coordinate real|integer general) are \
-        detected by their header, NumPy .npy files (2-D float, integer or bool arrays, read \
-        exactly) by their magic bytes. Inputs are regular files of at most 1 GiB holding \
-        matrices of at most 4096×4096 (d <= 2048).
+            Input: one row per line, entries separated by spaces, tabs or commas; integers, p/q, \
+            decimals (-0.125) and scientific numbers (3e-2) are read exactly; '#' starts a comment. \
+            Matrix Market files (%%MatrixMarket matrix array|coordinate real|integer general) are \
+            detected by their header, NumPy .npy files (2-D float, integer or bool arrays, read \
+            exactly) by their magic bytes. Inputs are regular files of at most 1 GiB holding \
+            matrices of at most 4096×4096 (d <= 2048).
 
-        The result is multiplied back exactly before anything is printed or written.
+            The result is multiplied back exactly before anything is printed or written.
 
-        Examples:
-          flowproof decompose examples/swap-d2.txt
-          flowproof decompose examples/random-d3.txt --regime signed --out cert.json
-          flowproof decompose matrix.mtx --json
-          flowproof decompose big.txt --arith float --out big-float.json
-          flowproof decompose big.txt --prefer height --out big.json
+            Examples:
+              flowproof decompose examples/swap-d2.txt
+              flowproof decompose examples/random-d3.txt --regime signed --out cert.json
+              flowproof decompose matrix.mtx --json
+              flowproof decompose big.txt --arith float --out big-float.json
+              flowproof decompose big.txt --prefer height --out big.json
 
-        Exact certificates of depth <= 3 have entries that grow with d (about 2700 bits \
-        at d = 16 for random integer input, rank-one construction; --json's method field \
-        names the construction used). --prefer height keeps every entry near the \
-        height of T⁻¹'s (block LDU, triangular factors split into square-zero commutators) \
-        at depth about 3·log2(d) + 5.
+            Exact certificates of depth <= 3 have entries that grow with d (about 2700 bits \
+            at d = 16 for random integer input, rank-one construction; --json's method field \
+            names the construction used). --prefer height keeps every entry near the \
+            height of T⁻¹'s (block LDU, triangular factors split into square-zero commutators) \
+            at depth about 3·log2(d) + 5.
 
-        With --arith float the layers are binary64 values and the certificate carries a \
-        rigorous bound r >= ||T - product||_F for the exact input T (exact GMP arithmetic on the \
-        binary64 values when 2d <= 128, otherwise a compensated double-double bound); the \
-        summary reports each layer's largest entry and 2-norm condition numbers. Default depth: \
-        3 for d <= 16 (Levenberg-Marquardt), 7 above (block LU, SVDs and orthogonal commutators; \
-        the depth-3 construction is ill-conditioned there, see --depth 3).
-        """)
+            With --arith float the layers are binary64 values and the certificate carries a \
+            rigorous bound r >= ||T - product||_F for the exact input T (exact GMP arithmetic on the \
+            binary64 values when 2d <= 128, otherwise a compensated double-double bound); the \
+            summary reports each layer's largest entry and 2-norm condition numbers. Default depth: \
+            3 for d <= 16 (Levenberg-Marquardt), 7 above (block LU, SVDs and orthogonal commutators; \
+            the depth-3 construction is ill-conditioned there, see --depth 3).
+            """)
 
     @OptionGroup var input: MatrixOptions
 
     @Option(help: "exact (rational layers, multiplied back exactly) or float (binary64 layers with a certified residual bound).")
     var arith: Arithmetic = .exact
 
-    @Option(help: "For exact layers: depth (minimal easy depth <= 3; entries grow with d) or height (entries near the height of T⁻¹'s, depth about 3·log2(d) + 5).")
+    @Option(
+        help:
+            "For exact layers: depth (minimal easy depth <= 3; entries grow with d) or height (entries near the height of T⁻¹'s, depth about 3·log2(d) + 5)."
+    )
     var prefer: ExactPreference = .depth
 
-    @Option(help: "Number of pairs for --arith float (default 3 for d <= 16, 7 above; 7 or more uses the well-conditioned orthogonal construction).")
+    @Option(
+        help:
+            "Number of pairs for --arith float (default 3 for d <= 16, 7 above; 7 or more uses the well-conditioned orthogonal construction)."
+    )
     var depth: Int?
 
     @Option(name: .long, help: "Write a factorization certificate (JSON) to this path.")
@@ -68,7 +74,9 @@ struct Decompose: ParsableCommand {
             throw ValidationError("--prefer height applies to --arith exact (float layers have no height)")
         }
         if let depth {
-            guard arith == .float else { throw ValidationError("--depth applies to --arith float (exact results have minimal easy depth <= 3)") }
+            guard arith == .float else {
+                throw ValidationError("--depth applies to --arith float (exact results have minimal easy depth <= 3)")
+            }
             guard (3...12).contains(depth) else { throw ValidationError("--depth must be between 3 and 12") }
         }
     }
@@ -80,7 +88,10 @@ struct Decompose: ParsableCommand {
         let factorization: ExactFactorization
         let stages = StageLine(enabled: !json && standardErrorIsTerminal)
         defer { stages.clear() }
-        do { factorization = try ExactDecomposer(seed: input.seed).decompose(matrix, regime: input.regime, prefer: prefer, stage: stages.show) } catch {
+        do {
+            factorization = try ExactDecomposer(seed: input.seed).decompose(
+                matrix, regime: input.regime, prefer: prefer, stage: stages.show)
+        } catch {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
             throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
         }
@@ -91,20 +102,21 @@ struct Decompose: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(start)
         if json {
-            print(JSONValue.object([
-                ("command", .string("decompose")),
-                ("input", .string(input.file)),
-                ("d", .int(factorization.d)),
-                ("regime", .string(input.regime.rawValue)),
-                ("arithmetic", .string("exact")),
-                ("prefer", .string(prefer.rawValue)),
-                ("depth", .int(factorization.depth)),
-                ("method", .string(factorization.method.rawValue)),
-                ("verified", .bool(true)),
-                ("heightBits", .int(factorization.heightBits)),
-                ("seconds", .double((seconds * 1000).rounded() / 1000)),
-                ("certificate", out.map(JSONValue.string) ?? .null),
-            ]).text)
+            print(
+                JSONValue.object([
+                    ("command", .string("decompose")),
+                    ("input", .string(input.file)),
+                    ("d", .int(factorization.d)),
+                    ("regime", .string(input.regime.rawValue)),
+                    ("arithmetic", .string("exact")),
+                    ("prefer", .string(prefer.rawValue)),
+                    ("depth", .int(factorization.depth)),
+                    ("method", .string(factorization.method.rawValue)),
+                    ("verified", .bool(true)),
+                    ("heightBits", .int(factorization.heightBits)),
+                    ("seconds", .double((seconds * 1000).rounded() / 1000)),
+                    ("certificate", out.map(JSONValue.string) ?? .null),
+                ]).text)
             return
         }
         print("\(input.file): d = \(factorization.d), regime = \(input.regime.rawValue)")

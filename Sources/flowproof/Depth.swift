@@ -8,21 +8,21 @@ struct Depth: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The minimal number of coupling pairs for a matrix, with its proof.",
         discussion: """
-        Proves a lower bound only with a witness that the certificate verifier accepts \
-        (theory.md §3–4: K_1 test, principal-minor signs, T11 = 0 systems). When no proof \
-        separates depth 2 from 3, a numerical search on the characteristic-polynomial system \
-        reports "in K_2 numerically (residual r)" — evidence, not a proof — unless a \
-        Krawczyk test on the intertwiner system (theory.md §4a) proves T ∈ K_2: then the \
-        minimal depth 2 is proven by a `depth` certificate with a `membership` object.
+            Proves a lower bound only with a witness that the certificate verifier accepts \
+            (theory.md §3–4: K_1 test, principal-minor signs, T11 = 0 systems). When no proof \
+            separates depth 2 from 3, a numerical search on the characteristic-polynomial system \
+            reports "in K_2 numerically (residual r)" — evidence, not a proof — unless a \
+            Krawczyk test on the intertwiner system (theory.md §4a) proves T ∈ K_2: then the \
+            minimal depth 2 is proven by a `depth` certificate with a `membership` object.
 
-        --out writes a `depth` certificate when the minimum is proven, otherwise the best \
-        `factorization` certificate (depth 3).
+            --out writes a `depth` certificate when the minimum is proven, otherwise the best \
+            `factorization` certificate (depth 3).
 
-        Examples:
-          flowproof depth examples/two-identity-d2.mtx
-          flowproof depth examples/random-d3.txt --regime signed --json
-          flowproof depth examples/swap-d2.txt --out swap-depth.json
-        """)
+            Examples:
+              flowproof depth examples/two-identity-d2.mtx
+              flowproof depth examples/random-d3.txt --regime signed --json
+              flowproof depth examples/swap-d2.txt --out swap-depth.json
+            """)
 
     @OptionGroup var input: MatrixOptions
 
@@ -42,18 +42,22 @@ struct Depth: ParsableCommand {
         let factorization: ExactFactorization?
         do {
             analysis = try analyzer.analyze(t, regime: input.regime)
-            factorization = analysis.membership == nil
+            factorization =
+                analysis.membership == nil
                 ? try analyzer.factorization(of: t, regime: input.regime, analysis: analysis) : nil
         } catch {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
             throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
         }
-        let extras: [(key: String, value: Certificate.ExtraValue)] = [("generator", .string(flowproofGenerator)), ("seed", .string(String(input.seed)))]
+        let extras: [(key: String, value: Certificate.ExtraValue)] = [
+            ("generator", .string(flowproofGenerator)), ("seed", .string(String(input.seed))),
+        ]
         let certificate: Certificate
         if let proof = analysis.membership {
             certificate = Certificate(regime: input.regime, matrix: t, claim: .depthTwoMembership(proof), extras: extras)
         } else if analysis.proven {
-            certificate = Certificate(regime: input.regime, matrix: t, claim: .depth(layers: factorization!.layers, witness: analysis.witness), extras: extras)
+            certificate = Certificate(
+                regime: input.regime, matrix: t, claim: .depth(layers: factorization!.layers, witness: analysis.witness), extras: extras)
         } else {
             certificate = Certificate(factorization: factorization!, seed: input.seed)
         }
@@ -67,22 +71,23 @@ struct Depth: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         let numericResidual = analysis.numericDepthTwo.map(\.evidence)
         if json {
-            print(JSONValue.object([
-                ("command", .string("depth")),
-                ("input", .string(input.file)),
-                ("d", .int(t.rows / 2)),
-                ("regime", .string(input.regime.rawValue)),
-                ("lowerBound", .int(analysis.lowerBound)),
-                ("upperBound", .int(analysis.upperBound)),
-                ("proven", .bool(analysis.proven)),
-                ("outcome", .string(analysis.outcome.rawValue)),
-                ("witness", analysis.witness.map { .string($0.typeName) } ?? .null),
-                ("membership", analysis.membership == nil ? .null : .string("krawczyk-intertwiner")),
-                ("numericK2Residual", numericResidual.map(JSONValue.double) ?? .null),
-                ("heightBits", factorization.map { .int($0.heightBits) } ?? .null),
-                ("seconds", .double((seconds * 1000).rounded() / 1000)),
-                ("certificate", out.map(JSONValue.string) ?? .null),
-            ]).text)
+            print(
+                JSONValue.object([
+                    ("command", .string("depth")),
+                    ("input", .string(input.file)),
+                    ("d", .int(t.rows / 2)),
+                    ("regime", .string(input.regime.rawValue)),
+                    ("lowerBound", .int(analysis.lowerBound)),
+                    ("upperBound", .int(analysis.upperBound)),
+                    ("proven", .bool(analysis.proven)),
+                    ("outcome", .string(analysis.outcome.rawValue)),
+                    ("witness", analysis.witness.map { .string($0.typeName) } ?? .null),
+                    ("membership", analysis.membership == nil ? .null : .string("krawczyk-intertwiner")),
+                    ("numericK2Residual", numericResidual.map(JSONValue.double) ?? .null),
+                    ("heightBits", factorization.map { .int($0.heightBits) } ?? .null),
+                    ("seconds", .double((seconds * 1000).rounded() / 1000)),
+                    ("certificate", out.map(JSONValue.string) ?? .null),
+                ]).text)
             return
         }
         print("\(input.file): d = \(t.rows / 2), regime = \(input.regime.rawValue)")
@@ -99,16 +104,21 @@ struct Depth: ParsableCommand {
         default: print("  not in K_2: witness \(witnessText(analysis.witness!)) (verified)")
         }
         if let proof = analysis.membership {
-            print("  in K_2: box of radius \(String(format: "%.1e", proof.radius.doubleValue)) around a solution of T11·diag(δ)·P = P·diag(u)·V, δ, u admissible, P nonsingular (verified exactly)")
+            print(
+                "  in K_2: box of radius \(String(format: "%.1e", proof.radius.doubleValue)) around a solution of T11·diag(δ)·P = P·diag(u)·V, δ, u admissible, P nonsingular (verified exactly)"
+            )
         } else if let factorization {
             if analysis.upperBound == 2 { print("  exact depth-2 factorization (verified)") }
-            if analysis.upperBound == 3 { print("  exact depth-3 factorization, max entry height \(factorization.heightBits) bits (verified)") }
+            if analysis.upperBound == 3 {
+                print("  exact depth-3 factorization, max entry height \(factorization.heightBits) bits (verified)")
+            }
         }
         if !analysis.proven {
             if let r = numericResidual, r < NumericDepthTwo.tolerance {
                 print(String(format: "  in K_2 numerically (residual %.1e), not proven", r))
             } else {
-                let search = numericResidual.map { String(format: " (best numerical residual %.1e)", $0) }
+                let search =
+                    numericResidual.map { String(format: " (best numerical residual %.1e)", $0) }
                     ?? (t.rows / 2 > NumericDepthTwo.maximumD ? " (no numerical search above d = \(NumericDepthTwo.maximumD))" : "")
                 print("  undecided: no depth-2 factorization or lower-bound witness found" + search)
             }

@@ -14,28 +14,28 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the layers of a verified certificate as float64 arrays for NumPy / PyTorch.",
         discussion: """
-        The certificate is re-checked first (as `flowproof verify` does); only a factorization \
-        or depth certificate that verifies is exported. Entries are rounded to the nearest \
-        binary64 value (ties to even), so the float64 product of the layers matches `matrix` \
-        only up to rounding, which large, cancelling layer entries amplify; the text output \
-        reports the float64 relative residual.
+            The certificate is re-checked first (as `flowproof verify` does); only a factorization \
+            or depth certificate that verifies is exported. Entries are rounded to the nearest \
+            binary64 value (ties to even), so the float64 product of the layers matches `matrix` \
+            only up to rounding, which large, cancelling layer entries amplify; the text output \
+            reports the float64 relative residual.
 
-        npz: a NumPy archive (uncompressed zip of .npy files, little-endian float64, C order) \
-        with arrays A (k,d,d), B (k,d), C (k,d), D (k,d,d) and matrix (2d,2d); pair i is \
-        L(A[i], B[i]) U(C[i], D[i]) and the matrix is L1 U1 ... Lk Uk. \
-        json: one object {"A", "B", "C", "D", "matrix"} of nested lists of JSON numbers \
-        (shortest round-trip form), for json.load + np.array.
+            npz: a NumPy archive (uncompressed zip of .npy files, little-endian float64, C order) \
+            with arrays A (k,d,d), B (k,d), C (k,d), D (k,d,d) and matrix (2d,2d); pair i is \
+            L(A[i], B[i]) U(C[i], D[i]) and the matrix is L1 U1 ... Lk Uk. \
+            json: one object {"A", "B", "C", "D", "matrix"} of nested lists of JSON numbers \
+            (shortest round-trip form), for json.load + np.array.
 
-        Default output: the certificate path with .json replaced by .npz, or by .layers.json \
-        for --format json (the certificate itself is never overwritten). The file is written \
-        atomically. Exit status 1 if the certificate is rejected, 2 if it is unreadable or \
-        makes a claim without layers (not-in-K2).
+            Default output: the certificate path with .json replaced by .npz, or by .layers.json \
+            for --format json (the certificate itself is never overwritten). The file is written \
+            atomically. Exit status 1 if the certificate is rejected, 2 if it is unreadable or \
+            makes a claim without layers (not-in-K2).
 
-        Examples:
-          flowproof export swap.json                    # writes swap.npz
-          flowproof export swap.json --format json      # writes swap.layers.json
-          python3 -c 'import numpy as np; z = np.load("swap.npz"); print(z["A"].shape)'
-        """)
+            Examples:
+              flowproof export swap.json                    # writes swap.npz
+              flowproof export swap.json --format json      # writes swap.layers.json
+              python3 -c 'import numpy as np; z = np.load("swap.npz"); print(z["A"].shape)'
+            """)
 
     @Argument(help: "Certificate file (JSON) with a factorization or depth claim.")
     var certificate: String
@@ -72,7 +72,8 @@ struct Export: ParsableCommand {
         case .notInK2:
             throw fail("\(certificate): a not-in-K2 certificate has no layers to export", ExitStatus.badInput)
         case .depthTwoMembership:
-            throw fail("\(certificate): a membership proof has no layers to export (it proves that a depth-2 network exists)", ExitStatus.badInput)
+            throw fail(
+                "\(certificate): a membership proof has no layers to export (it proves that a depth-2 network exists)", ExitStatus.badInput)
         }
 
         let arrays = LayerArrays(layers: layers, matrix: parsed.matrix)
@@ -95,17 +96,20 @@ struct Export: ParsableCommand {
 
         let k = layers.count, d = parsed.d
         if json {
-            print(JSONValue.object([
-                ("command", .string("export")),
-                ("certificate", .string(certificate)),
-                ("format", .string(format.rawValue)),
-                ("out", .string(path)),
-                ("depth", .int(k)),
-                ("d", .int(d)),
-            ]).text)
+            print(
+                JSONValue.object([
+                    ("command", .string("export")),
+                    ("certificate", .string(certificate)),
+                    ("format", .string(format.rawValue)),
+                    ("out", .string(path)),
+                    ("depth", .int(k)),
+                    ("d", .int(d)),
+                ]).text)
         } else {
             print("\(certificate): verified, depth \(k), d = \(d)")
-            print("wrote \(path) (\(format.rawValue), float64): A (\(k),\(d),\(d)), B (\(k),\(d)), C (\(k),\(d)), D (\(k),\(d),\(d)), matrix (\(2 * d),\(2 * d))")
+            print(
+                "wrote \(path) (\(format.rawValue), float64): A (\(k),\(d),\(d)), B (\(k),\(d)), C (\(k),\(d)), D (\(k),\(d),\(d)), matrix (\(2 * d),\(2 * d))"
+            )
             if let residual = arrays.float64RelativeResidual() {
                 let note = residual > 1e-6 ? "; the layers cancel heavily, so their float64 product is inaccurate" : ""
                 print("float64 product of the layers: relative residual \(String(format: "%.1e", residual)) (Frobenius)\(note)")

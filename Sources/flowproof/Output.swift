@@ -41,7 +41,11 @@ struct MatrixOptions: ParsableArguments {
 
 /// A JSON value with ordered object keys, so `--json` output is stable.
 enum JSONValue {
-    case string(String), int(Int), double(Double), bool(Bool), null
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case null
     case array([JSONValue])
     case object([(String, JSONValue)])
 

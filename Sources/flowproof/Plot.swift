@@ -10,20 +10,20 @@ struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw search statistics or float conditioning as an SVG figure.",
         discussion: """
-        Reads the search-k2 records (.stats) in the given directories (one point per search, \
-        typically one directory per d) and plots the share of candidates with proven depth \
-        1, 2 and 3, in K_2 numerically, and undecided, against d.
+            Reads the search-k2 records (.stats) in the given directories (one point per search, \
+            typically one directory per d) and plots the share of candidates with proven depth \
+            1, 2 and 3, in K_2 numerically, and undecided, against d.
 
-        With --conditioning FILE (JSON lines, each the output of `decompose --arith float \
-        --json`), plots the product of the layer condition numbers against the depth, one \
-        curve per d.
+            With --conditioning FILE (JSON lines, each the output of `decompose --arith float \
+            --json`), plots the product of the layer condition numbers against the depth, one \
+            curve per d.
 
-        Examples:
-          for d in 2 3 4 5; do flowproof search-k2 --d $d --family random --count 100000 \\
-              --max-candidates 400 --out runs/d$d --quiet; done
-          flowproof plot runs/d* --out depth-share.svg
-          flowproof plot --conditioning sweep.jsonl --out conditioning.svg
-        """)
+            Examples:
+              for d in 2 3 4 5; do flowproof search-k2 --d $d --family random --count 100000 \\
+                  --max-candidates 400 --out runs/d$d --quiet; done
+              flowproof plot runs/d* --out depth-share.svg
+              flowproof plot --conditioning sweep.jsonl --out conditioning.svg
+            """)
 
     @Argument(help: "Directories holding search-k2.stats files.")
     var directories: [String] = []
@@ -72,17 +72,22 @@ struct Plot: ParsableCommand {
             .depth1: "#1b9e77", .depth2: "#7570b3", .depth3: "#d95f02", .numericK2: "#66a61e", .undecided: "#999999",
         ]
         let series = DepthAnalysis.Outcome.allCases.map { outcome in
-            SVGChart.Series(label: outcome.rawValue, color: colors[outcome]!,
-                            points: stats.map { (Double($0.d), 100 * Double($0[outcome]) / Double($0.candidates)) })
+            SVGChart.Series(
+                label: outcome.rawValue, color: colors[outcome]!,
+                points: stats.map { (Double($0.d), 100 * Double($0[outcome]) / Double($0.candidates)) })
         }
         let regimes = Set(stats.map(\.regime.rawValue)).sorted().joined(separator: ", ")
         let families = Set(stats.map(\.family.rawValue)).sorted().joined(separator: ", ")
-        let chart = SVGChart(title: title, xLabel: "d (matrices are 2d×2d); \(families), \(regimes)",
-                             yLabel: "share of candidates (%)", series: series, yRange: 0...100)
+        let chart = SVGChart(
+            title: title, xLabel: "d (matrices are 2d×2d); \(families), \(regimes)",
+            yLabel: "share of candidates (%)", series: series, yRange: 0...100)
         do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
         if json {
-            print(JSONValue.object([("command", .string("plot")), ("out", .string(out)),
-                                    ("points", .int(stats.count))]).text)
+            print(
+                JSONValue.object([
+                    ("command", .string("plot")), ("out", .string(out)),
+                    ("points", .int(stats.count)),
+                ]).text)
         } else {
             print("wrote \(out) (\(stats.count) values of d)")
         }
@@ -94,8 +99,9 @@ struct Plot: ParsableCommand {
         var byD: [Int: [(depth: Double, condition: Double)]] = [:]
         for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let d = object["d"] as? Int, let depth = object["depth"] as? Int,
-                  let condition = (object["conditionProduct"] as? NSNumber)?.doubleValue else {
+                let d = object["d"] as? Int, let depth = object["depth"] as? Int,
+                let condition = (object["conditionProduct"] as? NSNumber)?.doubleValue
+            else {
                 throw fail("\(path):\(index + 1): not a `decompose --arith float --json` result", ExitStatus.badInput)
             }
             byD[d, default: []].append((Double(depth), condition))
@@ -103,15 +109,20 @@ struct Plot: ParsableCommand {
         guard !byD.isEmpty else { throw fail("\(path): no results", ExitStatus.badInput) }
         let palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
         let series = byD.keys.sorted().enumerated().map { k, d in
-            SVGChart.Series(label: "d = \(d)", color: palette[k % palette.count],
-                            points: byD[d]!.sorted { $0.depth < $1.depth }.map { ($0.depth, $0.condition) })
+            SVGChart.Series(
+                label: "d = \(d)", color: palette[k % palette.count],
+                points: byD[d]!.sorted { $0.depth < $1.depth }.map { ($0.depth, $0.condition) })
         }
-        let chart = SVGChart(title: title == Self.defaultTitle ? "Conditioning of binary64 factorizations" : title,
-                             xLabel: "depth (coupling pairs)", yLabel: "product of layer condition numbers",
-                             series: series, logY: true)
+        let chart = SVGChart(
+            title: title == Self.defaultTitle ? "Conditioning of binary64 factorizations" : title,
+            xLabel: "depth (coupling pairs)", yLabel: "product of layer condition numbers",
+            series: series, logY: true)
         do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
         if json {
-            print(JSONValue.object([("command", .string("plot")), ("out", .string(out)), ("points", .int(byD.values.map(\.count).reduce(0, +)))]).text)
+            print(
+                JSONValue.object([
+                    ("command", .string("plot")), ("out", .string(out)), ("points", .int(byD.values.map(\.count).reduce(0, +))),
+                ]).text)
         } else {
             print("wrote \(out) (\(byD.count) curves)")
         }

@@ -12,30 +12,30 @@ struct SearchK2: ParsableCommand {
         commandName: "search-k2",
         abstract: "Find and certify matrices that need 3 coupling pairs (not in K_2).",
         discussion: """
-        Each counterexample is written to DIR as a `depth` certificate with depth 3 (a \
-        lower-bound witness plus an exact depth-3 factorization), named after the matrix, after \
-        the certificate verifier has accepted it. The run's record, \
-        DIR/search-k2-<regime>-d<d>-<family>-seed<seed>[-shard<I>of<N>].stats (JSON), holds its \
-        parameters, shard, counts and certificate names; it is written with "complete": false before \
-        the search starts, so an interrupted run is recognisable. A second run writing to the same DIR \
-        at the same time is refused.
+            Each counterexample is written to DIR as a `depth` certificate with depth 3 (a \
+            lower-bound witness plus an exact depth-3 factorization), named after the matrix, after \
+            the certificate verifier has accepted it. The run's record, \
+            DIR/search-k2-<regime>-d<d>-<family>-seed<seed>[-shard<I>of<N>].stats (JSON), holds its \
+            parameters, shard, counts and certificate names; it is written with "complete": false before \
+            the search starts, so an interrupted run is recognisable. A second run writing to the same DIR \
+            at the same time is refused.
 
-        Families: structured (default; theory §4 constructions disguised by unipotent and \
-        positive diagonal factors, which keep the minimal depth), random (Gaussian entries on a \
-        2^-10 grid), integer (entries in -3..3), permutations (every even permutation of 2d, each \
-        classified once; --count is ignored).
+            Families: structured (default; theory §4 constructions disguised by unipotent and \
+            positive diagonal factors, which keep the minimal depth), random (Gaussian entries on a \
+            2^-10 grid), integer (entries in -3..3), permutations (every even permutation of 2d, each \
+            classified once; --count is ignored).
 
-        --shard I/N splits the candidates deterministically so N machines (a Slurm array, GNU \
-        parallel) cover them without overlap; --merge DIR... combines their outputs, after checking \
-        that every shard of each search is present exactly once and finished.
+            --shard I/N splits the candidates deterministically so N machines (a Slurm array, GNU \
+            parallel) cover them without overlap; --merge DIR... combines their outputs, after checking \
+            that every shard of each search is present exactly once and finished.
 
-        Examples:
-          flowproof search-k2 --d 4 --seed 7 --out ce-positive
-          flowproof search-k2 --d 4 --regime signed --seed 7 --out ce-signed
-          flowproof search-k2 --d 3 --family permutations --stats
-          flowproof search-k2 --d 5 --family permutations --shard 1/8 --out part1
-          flowproof search-k2 --merge part0 part1 --out all
-        """)
+            Examples:
+              flowproof search-k2 --d 4 --seed 7 --out ce-positive
+              flowproof search-k2 --d 4 --regime signed --seed 7 --out ce-signed
+              flowproof search-k2 --d 3 --family permutations --stats
+              flowproof search-k2 --d 5 --family permutations --shard 1/8 --out part1
+              flowproof search-k2 --merge part0 part1 --out all
+            """)
 
     @Option(name: .customLong("d"), help: "Block size d (matrices are 2d×2d).")
     var d: Int?
@@ -78,10 +78,14 @@ struct SearchK2: ParsableCommand {
 
     func validate() throws {
         guard merge.isEmpty else {
-            let searchOptions = [d != nil, regime != nil, family != nil, count != nil, seed != nil, maxCandidates != nil,
-                                 shard != nil, noNumeric]
+            let searchOptions = [
+                d != nil, regime != nil, family != nil, count != nil, seed != nil, maxCandidates != nil,
+                shard != nil, noNumeric,
+            ]
             if searchOptions.contains(true) {
-                throw ValidationError("--merge takes its parameters from the runs' records: drop --d, --regime, --family, --count, --seed, --max-candidates, --shard and --no-numeric")
+                throw ValidationError(
+                    "--merge takes its parameters from the runs' records: drop --d, --regime, --family, --count, --seed, --max-candidates, --shard and --no-numeric"
+                )
             }
             return
         }
@@ -89,7 +93,8 @@ struct SearchK2: ParsableCommand {
         // Each counterexample carries an exact depth-3 factorization: about 85 s at
         // d = 32 on 2 cores, growing like d⁴ (d = 61 ran for minutes per candidate).
         guard (1...32).contains(d) else {
-            throw ValidationError("--d must be between 1 and 32 (certifying one counterexample takes about a minute at d = 32 and grows like d^4)")
+            throw ValidationError(
+                "--d must be between 1 and 32 (certifying one counterexample takes about a minute at d = 32 and grows like d^4)")
         }
         if family == .permutations && d > 6 { throw ValidationError("--family permutations enumerates (2d)! matrices; d <= 6") }
         guard (count ?? 1) >= 1 else { throw ValidationError("--count must be positive") }
@@ -113,8 +118,9 @@ struct SearchK2: ParsableCommand {
         // Saturating: 1000 × a huge --count must not trap.
         let (product, overflow) = count.multipliedReportingOverflow(by: 1000)
         let maxCandidates = self.maxCandidates ?? (overflow ? Int.max : product)
-        let search = CounterexampleSearch(d: d!, regime: regime ?? .positive, family: family ?? .structured, seed: seed ?? 0,
-                                          shardIndex: shardIndex, shardCount: shardCount, numeric: !noNumeric)
+        let search = CounterexampleSearch(
+            d: d!, regime: regime ?? .positive, family: family ?? .structured, seed: seed ?? 0,
+            shardIndex: shardIndex, shardCount: shardCount, numeric: !noNumeric)
         let lock: DirectoryLock
         do {
             lock = try DirectoryLock(directory: out)
@@ -199,16 +205,22 @@ struct SearchK2: ParsableCommand {
     private func report(_ s: SearchStatistics, files: [String]) {
         if json {
             var fields: [(String, JSONValue)] = [("command", .string("search-k2")), ("out", .string(out))]
-            fields += [("d", .int(s.d)), ("regime", .string(s.regime.rawValue)), ("family", .string(s.family.rawValue)),
-                       ("candidates", .int(s.candidates))]
+            fields += [
+                ("d", .int(s.d)), ("regime", .string(s.regime.rawValue)), ("family", .string(s.family.rawValue)),
+                ("candidates", .int(s.candidates)),
+            ]
             for (outcome, key) in SearchStatistics.outcomeKeys { fields.append((key, .int(s[outcome]))) }
-            fields += [("counterexamplesWritten", .int(s.counterexamplesWritten)),
-                       ("decisionsPerSecond", .double((s.rate * 10).rounded() / 10)),
-                       ("files", .array(files.map(JSONValue.string)))]
+            fields += [
+                ("counterexamplesWritten", .int(s.counterexamplesWritten)),
+                ("decisionsPerSecond", .double((s.rate * 10).rounded() / 10)),
+                ("files", .array(files.map(JSONValue.string))),
+            ]
             print(JSONValue.object(fields).text)
             return
         }
-        print("\(files.count) certified counterexample\(files.count == 1 ? "" : "s") (depth 3, regime \(s.regime.rawValue), d = \(s.d)) in \(out)/")
+        print(
+            "\(files.count) certified counterexample\(files.count == 1 ? "" : "s") (depth 3, regime \(s.regime.rawValue), d = \(s.d)) in \(out)/"
+        )
         if !s.family.isEnumerated && files.count < s.count && merge.isEmpty {
             print("fewer than --count \(s.count): stopped after \(s.candidates) candidates (raise --max-candidates)")
         }

@@ -8,14 +8,14 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-check certificates exactly; exit 0 iff every one holds.",
         discussion: """
-        Accepts files and directories (searched recursively for *.json). Each certificate is \
-        parsed strictly (canonical numbers, exact shapes) and its claim is re-checked from its \
-        own content: products of layers, residual bounds, lower-bound witnesses.
+            Accepts files and directories (searched recursively for *.json). Each certificate is \
+            parsed strictly (canonical numbers, exact shapes) and its claim is re-checked from its \
+            own content: products of layers, residual bounds, lower-bound witnesses.
 
-        Examples:
-          flowproof verify proofs/
-          flowproof verify cert.json --json
-        """)
+            Examples:
+              flowproof verify proofs/
+              flowproof verify cert.json --json
+            """)
 
     @Argument(help: "Certificate files or directories.")
     var paths: [String]
@@ -57,12 +57,13 @@ struct Verify: ParsableCommand {
         }
         progress.clear()
         if json {
-            print(JSONValue.object([
-                ("command", .string("verify")),
-                ("accepted", .int(files.count - rejected)),
-                ("rejected", .int(rejected)),
-                ("results", .array(results)),
-            ]).text)
+            print(
+                JSONValue.object([
+                    ("command", .string("verify")),
+                    ("accepted", .int(files.count - rejected)),
+                    ("rejected", .int(rejected)),
+                    ("results", .array(results)),
+                ]).text)
         } else {
             print("\(files.count) certificates: \(files.count - rejected) accepted, \(rejected) rejected")
         }

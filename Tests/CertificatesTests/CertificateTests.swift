@@ -88,11 +88,13 @@ import ExactLinearAlgebra
         let swap = RationalMatrix.blocks(.zero(2, 2), .identity(2), .identity(2), .zero(2, 2))
         // M = [[0, 0], [0, 0]] (T12[i][c] T21[c][j] = δ_ic δ_cj = 0 for i ≠ j), N = I:
         // Mᵀy − u + Nᵀw = −u + w = 0 with u = w = (1, 0).
-        let farkas = Certificate(regime: .positive, matrix: swap,
-                                 claim: .notInK2(.t11ZeroPositive(y: [0, 0], u: [1, 0], w: [1, 0])))
+        let farkas = Certificate(
+            regime: .positive, matrix: swap,
+            claim: .notInK2(.t11ZeroPositive(y: [0, 0], u: [1, 0], w: [1, 0])))
         #expect(CertificateVerifier.verify(json: farkas.jsonText).isAccepted)
-        let zeroFarkas = Certificate(regime: .positive, matrix: swap,
-                                     claim: .notInK2(.t11ZeroPositive(y: [0, 0], u: [0, 0], w: [0, 0])))
+        let zeroFarkas = Certificate(
+            regime: .positive, matrix: swap,
+            claim: .notInK2(.t11ZeroPositive(y: [0, 0], u: [0, 0], w: [0, 0])))
         rejects(zeroFarkas.jsonText, containing: "not all zero")
         let badSigned = Certificate(regime: .signed, matrix: swap, claim: .notInK2(.t11ZeroSigned(k: 0, y: [1, 0])))
         rejects(badSigned.jsonText, containing: "e_0")
@@ -119,11 +121,13 @@ import ExactLinearAlgebra
         #expect(f.layers.contains { $0.A.entries.contains { !$0.isBinary64 } })
         var json = Certificate(factorization: f, seed: 1).jsonText
         json = json.replacingOccurrences(of: "\"arithmetic\": \"exact\"", with: "\"arithmetic\": \"binary64\"")
-        json = json.replacingOccurrences(of: "\"generator\"", with: "\"residual\": {\"norm\": \"frobenius\", \"bound\": \"0\"},\n  \"generator\"")
+        json = json.replacingOccurrences(
+            of: "\"generator\"", with: "\"residual\": {\"norm\": \"frobenius\", \"bound\": \"0\"},\n  \"generator\"")
         rejects(json, containing: "not a binary64 value")
         // Hex floats that parse but are not binary64 values.
         let layer = CouplingPair(A: .zero(1, 1), B: [1], C: [1], D: .zero(1, 1))
-        let exact = Certificate(regime: .positive, matrix: .identity(2), claim: .binary64Factorization(layers: [layer], residualBound: 0)).jsonText
+        let exact = Certificate(regime: .positive, matrix: .identity(2), claim: .binary64Factorization(layers: [layer], residualBound: 0))
+            .jsonText
         #expect(CertificateVerifier.verify(json: exact).isAccepted)
         for bad in ["0x1.00000000000001p+0", "0x1p+99999", "0x1p-1100", "1/3"] {
             rejects(tamper(exact, after: "\"C\"", "\"0x1p+0\"", "\"\(bad)\""), containing: "binary64")
@@ -144,9 +148,17 @@ import ExactLinearAlgebra
         rejects("{\"format\": \"flowproof-certificate\"} x", containing: "after the top-level value")
         rejects("{\"a\": \"\u{1}\"}", containing: "control character")
         rejects("{\"a\": \"\\ud800\"}", containing: "surrogate")
-        #expect(try StrictJSON.parse(Data("{\"a\": [1, -0.5e3, \"\\u00e9\\ud83d\\ude00\", true, null]}".utf8))
-                == .object([("a", .array([.number(text: "1", isInteger: true), .number(text: "-0.5e3", isInteger: false),
-                                          .string("é😀"), .bool(true), .null]))]))
+        #expect(
+            try StrictJSON.parse(Data("{\"a\": [1, -0.5e3, \"\\u00e9\\ud83d\\ude00\", true, null]}".utf8))
+                == .object([
+                    (
+                        "a",
+                        .array([
+                            .number(text: "1", isInteger: true), .number(text: "-0.5e3", isInteger: false),
+                            .string("é😀"), .bool(true), .null,
+                        ])
+                    )
+                ]))
         // Invalid UTF-8 inside a string.
         var bytes = Data("{\"a\": \"".utf8); bytes.append(0xFF); bytes.append(contentsOf: Data("\"}".utf8))
         #expect(!CertificateVerifier.verify(data: bytes).isAccepted)

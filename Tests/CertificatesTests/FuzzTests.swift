@@ -66,7 +66,8 @@ import ExactLinearAlgebra
             Certificate(factorization: try ExactDecomposer().decompose(swap, regime: .positive), seed: 0),
             Certificate(regime: .positive, matrix: twoI, claim: .notInK2(.principalMinors(j: 1, sign: .plus))),
             Certificate(regime: .positive, matrix: swap, claim: .notInK2(.t11ZeroPositive(y: [0, 0], u: [1, 0], w: [1, 0]))),
-            Certificate(regime: .positive, matrix: .identity(2), claim: .binary64Factorization(layers: [layer], residualBound: Rational(1, 2))),
+            Certificate(
+                regime: .positive, matrix: .identity(2), claim: .binary64Factorization(layers: [layer], residualBound: Rational(1, 2))),
         ]
         return certificates.map { Array($0.jsonText.utf8) }
     }

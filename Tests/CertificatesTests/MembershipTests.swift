@@ -42,20 +42,32 @@ import ExactLinearAlgebra
         }
         let tiny = Rational.powerOfTwo(-20)
         var center = p.center
-        center[p.fixed.count] += tiny                     // a free or fixed coordinate moved
-        reject(IntertwinerMembership(fixed: p.fixed, center: center, radius: p.radius, preconditioner: p.preconditioner, pInverse: p.pInverse))
+        center[p.fixed.count] += tiny  // a free or fixed coordinate moved
+        reject(
+            IntertwinerMembership(fixed: p.fixed, center: center, radius: p.radius, preconditioner: p.preconditioner, pInverse: p.pInverse))
         // Another valid gauge may still pass (any passing box is a proof), so
         // `fixed` is tampered against its format: a repeated coordinate.
         var fixed = p.fixed
         fixed[1] = fixed[0]
-        reject(IntertwinerMembership(fixed: fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner, pInverse: p.pInverse))
+        reject(
+            IntertwinerMembership(fixed: fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner, pInverse: p.pInverse))
         // Any R with the inequality is a proof (R/4 still passes); −R is not.
-        reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner.map(\.negated), pInverse: p.pInverse))
-        reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner, pInverse: .zero(3, 3)))
+        reject(
+            IntertwinerMembership(
+                fixed: p.fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner.map(\.negated), pInverse: p.pInverse))
+        reject(
+            IntertwinerMembership(
+                fixed: p.fixed, center: p.center, radius: p.radius, preconditioner: p.preconditioner, pInverse: .zero(3, 3)))
         // Radius: too small for the residual, too large for the remainder.
-        reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: p.radius * .powerOfTwo(-30), preconditioner: p.preconditioner, pInverse: p.pInverse))
-        reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: .one, preconditioner: p.preconditioner, pInverse: p.pInverse))
-        reject(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: Rational(1, 3), preconditioner: p.preconditioner, pInverse: p.pInverse))
+        reject(
+            IntertwinerMembership(
+                fixed: p.fixed, center: p.center, radius: p.radius * .powerOfTwo(-30), preconditioner: p.preconditioner,
+                pInverse: p.pInverse))
+        reject(
+            IntertwinerMembership(fixed: p.fixed, center: p.center, radius: .one, preconditioner: p.preconditioner, pInverse: p.pInverse))
+        reject(
+            IntertwinerMembership(
+                fixed: p.fixed, center: p.center, radius: Rational(1, 3), preconditioner: p.preconditioner, pInverse: p.pInverse))
         // The matrix itself, and the regime (a negative δ in the positive regime).
         var other = certificate
         other.matrix = certificate.matrix.map { $0 + tiny }
@@ -83,16 +95,21 @@ import ExactLinearAlgebra
         let row = "[" + (0..<(2 * d)).map { _ in "\"0\"" }.joined(separator: ", ") + "]"
         let matrix = "[" + Array(repeating: row, count: 2 * d).joined(separator: ",") + "]"
         let json = """
-        {"format": "flowproof-certificate", "version": 1, "claim": "depth", "regime": "positive", "d": \(d),
-         "matrix": \(matrix), "depth": 2, "membership": {"type": "krawczyk-intertwiner"}}
-        """
+            {"format": "flowproof-certificate", "version": 1, "claim": "depth", "regime": "positive", "d": \(d),
+             "matrix": \(matrix), "depth": 2, "membership": {"type": "krawczyk-intertwiner"}}
+            """
         #expect(CertificateVerifier.verify(json: json) == .rejected(reason: "membership: d = 17 exceeds the work budget (d <= 16)"))
     }
 
     @Test func nonDyadicNumbersAreRejected() throws {
         let (certificate, p) = try Self.proven(2, seed: 13, regime: .positive)
         var c = certificate
-        c.claim = .depthTwoMembership(IntertwinerMembership(fixed: p.fixed, center: p.center, radius: p.radius * Rational(1, 3), preconditioner: p.preconditioner, pInverse: p.pInverse))
-        #expect(CertificateVerifier.verify(json: c.jsonText) == .rejected(reason: "membership: membership numbers must be dyadic rationals of at most 256 bits"))
+        c.claim = .depthTwoMembership(
+            IntertwinerMembership(
+                fixed: p.fixed, center: p.center, radius: p.radius * Rational(1, 3), preconditioner: p.preconditioner, pInverse: p.pInverse)
+        )
+        #expect(
+            CertificateVerifier.verify(json: c.jsonText)
+                == .rejected(reason: "membership: membership numbers must be dyadic rationals of at most 256 bits"))
     }
 }

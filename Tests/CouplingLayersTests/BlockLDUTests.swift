@@ -94,9 +94,11 @@ import ExactLinearAlgebra
                 #expect(u.blocks.reduce(RationalMatrix.identity(d)) { $0 * (.identity(d) + $1) } == upper)
                 for k in l.blocks.indices {
                     for startsUpper in [true, false] {
-                        let factors = SquareZeroLevels.blockDiagonal(l.blocks[k], u.blocks[k], rows1: l.rowSupport[k],
-                                                                     columns1: l.columnSupport[k], startsUpper: startsUpper)
-                        let expected = RationalMatrix.blocks(.identity(d) + l.blocks[k], .zero(d, d), .zero(d, d), .identity(d) + u.blocks[k])
+                        let factors = SquareZeroLevels.blockDiagonal(
+                            l.blocks[k], u.blocks[k], rows1: l.rowSupport[k],
+                            columns1: l.columnSupport[k], startsUpper: startsUpper)
+                        let expected = RationalMatrix.blocks(
+                            .identity(d) + l.blocks[k], .zero(d, d), .zero(d, d), .identity(d) + u.blocks[k])
                         #expect(Self.product(factors, d) == expected)
                     }
                 }

@@ -9,8 +9,9 @@ import ExactLinearAlgebra
             let x = Rational(rng.int(in: 1...5), rng.int(in: 1...3))
             return regime == .signed && rng.next() % 2 == 0 ? -x : x
         }
-        return CouplingPair(A: RationalMatrix(rows: d, columns: d) { _, _ in entry() }, B: (0..<d).map { _ in diagonal() },
-                            C: (0..<d).map { _ in diagonal() }, D: RationalMatrix(rows: d, columns: d) { _, _ in entry() })
+        return CouplingPair(
+            A: RationalMatrix(rows: d, columns: d) { _, _ in entry() }, B: (0..<d).map { _ in diagonal() },
+            C: (0..<d).map { _ in diagonal() }, D: RationalMatrix(rows: d, columns: d) { _, _ in entry() })
     }
 
     /// Products of two pairs are in K_2: a lower bound of 3 would be false.
@@ -41,7 +42,8 @@ import ExactLinearAlgebra
             let x = RationalMatrix(rows: d, columns: d) { _, _ in Rational(rng.int(in: -2...2)) }
             let w = RationalMatrix(rows: d, columns: d) { _, _ in Rational(rng.int(in: -2...2)) }
             let i = RationalMatrix.identity(d), z = RationalMatrix.zero(d, d)
-            let t = RationalMatrix.blocks(i, z, x, i) * .blocks(i, y, z, i) * .blocks(i, z, -yInverse, i) * .blocks(i, w, z, i)
+            let t =
+                RationalMatrix.blocks(i, z, x, i) * .blocks(i, y, z, i) * .blocks(i, z, -yInverse, i) * .blocks(i, w, z, i)
                 * .diagonal((0..<(2 * d)).map { _ in Rational(rng.int(in: 1...4)) })
             #expect(BlockView(t).t11.isZero)
             let analysis = try DepthAnalyzer(numeric: false).analyze(t, regime: .positive)

@@ -20,9 +20,11 @@ import ExactLinearAlgebra
                 guard let f = m.lduDecomposition() else { #expect(m.determinant.isZero); continue }
                 #expect(f.permutation * f.lower * .diagonal(f.pivots) * f.upper == m)
                 #expect(f.lower.diagonalEntries.allSatisfy { $0 == .one } && f.upper.diagonalEntries.allSatisfy { $0 == .one })
-                for i in 0..<n { for j in 0..<n where i < j {
-                    #expect(f.lower[i, j].isZero && f.upper[j, i].isZero)
-                } }
+                for i in 0..<n {
+                    for j in 0..<n where i < j {
+                        #expect(f.lower[i, j].isZero && f.upper[j, i].isZero)
+                    }
+                }
                 #expect(f.pivots.reduce(Rational.one, *) == m.determinant * f.permutation.determinant)
             }
         }
@@ -83,7 +85,8 @@ import ExactLinearAlgebra
                 #expect(sum.rational == RationalMatrix.multiplyAdd(a, b, c))
                 #expect(CommonDenominatorMatrix.multiplyAdd(ai, bi, ci, subtracting: true).rational == c - a * b)
                 #expect(sum == CommonDenominatorMatrix(RationalMatrix.multiplyAdd(a, b, c)))
-                #expect(CommonDenominatorMatrix.multiplyAdd(ai, bi, CommonDenominatorMatrix(a * b), subtracting: true)
+                #expect(
+                    CommonDenominatorMatrix.multiplyAdd(ai, bi, CommonDenominatorMatrix(a * b), subtracting: true)
                         == CommonDenominatorMatrix(.zero(rows, columns)))
                 let s = (0..<columns).map { Rational($0 + 1, 2 * $0 + 3) * (($0 % 2 == 0) ? 1 : -6) }
                 #expect(ci.scalingColumns(s).rational == c * .diagonal(s))

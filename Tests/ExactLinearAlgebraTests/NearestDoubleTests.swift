@@ -6,7 +6,7 @@ import ExactLinearAlgebra
     @Test func roundsWhereTruncationDoesNot() throws {
         let tenth = Rational(1, 10)
         #expect(tenth.nearestDouble == 0.1)
-        #expect(tenth.doubleValue == 0.1.nextDown)        // GMP truncates
+        #expect(tenth.doubleValue == 0.1.nextDown)  // GMP truncates
         #expect((-tenth).nearestDouble == -0.1)
         #expect(Rational(2, 3).nearestDouble == 2.0 / 3.0)
         #expect(Rational.zero.nearestDouble == 0)
@@ -15,8 +15,10 @@ import ExactLinearAlgebra
 
     @Test func binary64ValuesAreExact() {
         var rng = SystemRandomNumberGenerator()
-        let specials: [Double] = [1, -3, 0.1, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
-                                  1 + .ulpOfOne, 2.5e-310, -Double.greatestFiniteMagnitude]
+        let specials: [Double] = [
+            1, -3, 0.1, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
+            1 + .ulpOfOne, 2.5e-310, -Double.greatestFiniteMagnitude,
+        ]
         let randoms = (0..<500).map { _ in Double(bitPattern: UInt64.random(in: 1...0x7FEF_FFFF_FFFF_FFFF, using: &rng)) }
         for x in specials + randoms {
             #expect(Rational(exactly: x)!.nearestDouble == x, "\(x)")
@@ -25,8 +27,10 @@ import ExactLinearAlgebra
 
     @Test func midpointsGoToEvenAndNeighboursToTheNearerSide() {
         var rng = SystemRandomNumberGenerator()
-        let bases: [Double] = [1, 0.1, 3, 1e300, 1e-300, .leastNonzeroMagnitude, 3 * .leastNonzeroMagnitude,
-                               .leastNormalMagnitude.nextDown, .leastNormalMagnitude]
+        let bases: [Double] = [
+            1, 0.1, 3, 1e300, 1e-300, .leastNonzeroMagnitude, 3 * .leastNonzeroMagnitude,
+            .leastNormalMagnitude.nextDown, .leastNormalMagnitude,
+        ]
         let randoms = (0..<300).map { _ in Double(bitPattern: UInt64.random(in: 1...0x7FEF_FFFF_FFFF_FFFE, using: &rng)) }
         let tiny = Rational(1, 1 << 40)
         for x in bases + randoms {
@@ -48,7 +52,7 @@ import ExactLinearAlgebra
             let digits = String((0..<Int.random(in: 1...40, using: &rng)).map { _ in "0123456789".randomElement(using: &rng)! })
             let exponent = Int.random(in: -340...320, using: &rng)
             let text = "\(Bool.random(using: &rng) ? "-" : "")\(digits)e\(exponent)"
-            let expected = try #require(Double(text))   // strtod: correctly rounded
+            let expected = try #require(Double(text))  // strtod: correctly rounded
             #expect(try Rational(parsing: text).nearestDouble == expected, "\(text)")
         }
     }
@@ -57,10 +61,10 @@ import ExactLinearAlgebra
         let max = Rational(exactly: .greatestFiniteMagnitude)!
         let halfUlp = Rational.powerOfTwo(970)
         #expect((max + halfUlp - Rational(1)).nearestDouble == .greatestFiniteMagnitude)
-        #expect((max + halfUlp).nearestDouble == .infinity)            // tie rounds to even: overflow
+        #expect((max + halfUlp).nearestDouble == .infinity)  // tie rounds to even: overflow
         #expect((-(max + halfUlp)).nearestDouble == -.infinity)
         #expect(Rational.powerOfTwo(5000).nearestDouble == .infinity)
-        #expect(Rational.powerOfTwo(-1075).nearestDouble == 0)          // tie with 0: even
+        #expect(Rational.powerOfTwo(-1075).nearestDouble == 0)  // tie with 0: even
         #expect((Rational.powerOfTwo(-1075) + Rational.powerOfTwo(-1200)).nearestDouble == .leastNonzeroMagnitude)
         #expect(Rational.powerOfTwo(-5000).nearestDouble == 0)
     }

@@ -9,8 +9,9 @@ private func npy(_ header: String, _ payload: [UInt8], version: UInt8 = 1) -> Da
     let unpadded = 8 + lengthSize + header.utf8.count + 1
     let text = header + String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
     let length = text.utf8.count
-    return Data(NumPyFormat.magic + [version, 0] + (0..<lengthSize).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }
-                + Array(text.utf8) + payload)
+    return Data(
+        NumPyFormat.magic + [version, 0] + (0..<lengthSize).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }
+            + Array(text.utf8) + payload)
 }
 
 private func npy(descr: String, shape: String = "(2, 2)", fortran: Bool = false, _ payload: [UInt8], version: UInt8 = 1) -> Data {
@@ -50,12 +51,19 @@ private func float64s(_ values: [Double], bigEndian: Bool = false) -> [UInt8] {
             let payload = [tenth, Float(-2).bitPattern, 1, Float.greatestFiniteMagnitude.bitPattern]
                 .flatMap { bytes(UInt64($0), size: 4, bigEndian: bigEndian) }
             let m = try parse(npy(descr: bigEndian ? ">f4" : "<f4", payload))
-            #expect(m == RationalMatrix([[Rational(13421773, 1 << 27), -2],
-                                         [Rational(exactly: Double(Float.leastNonzeroMagnitude))!,
-                                          Rational(exactly: Double(Float.greatestFiniteMagnitude))!]]))
+            #expect(
+                m
+                    == RationalMatrix([
+                        [Rational(13421773, 1 << 27), -2],
+                        [
+                            Rational(exactly: Double(Float.leastNonzeroMagnitude))!,
+                            Rational(exactly: Double(Float.greatestFiniteMagnitude))!,
+                        ],
+                    ]))
             // binary16: 1.5, -2, the least subnormal 2^-24, the largest finite 65504.
             let half = [0x3E00, 0xC000, 0x0001, 0x7BFF].flatMap { bytes($0, size: 2, bigEndian: bigEndian) }
-            #expect(try parse(npy(descr: bigEndian ? ">f2" : "<f2", half))
+            #expect(
+                try parse(npy(descr: bigEndian ? ">f2" : "<f2", half))
                     == RationalMatrix([[Rational(3, 2), -2], [Rational(1, 1 << 24), 65504]]))
         }
     }
@@ -67,7 +75,8 @@ private func float64s(_ values: [Double], bigEndian: Bool = false) -> [UInt8] {
             for order in size == 1 ? ["|", "<", ">"] : ["<", ">"] {
                 let bigEndian = order == ">"
                 let signed = [low, -1, 7, high].flatMap { bytes(UInt64(bitPattern: $0), size: size, bigEndian: bigEndian) }
-                #expect(try parse(npy(descr: "\(order)i\(size)", signed))
+                #expect(
+                    try parse(npy(descr: "\(order)i\(size)", signed))
                         == RationalMatrix([[Rational(Int(low)), -1], [7, Rational(Int(high))]]), "\(order)i\(size)")
                 let unsigned = [0, 1, 200, unsignedHigh].flatMap { bytes($0, size: size, bigEndian: bigEndian) }
                 let m = try parse(npy(descr: "\(order)u\(size)", unsigned))

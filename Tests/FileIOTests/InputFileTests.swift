@@ -46,7 +46,7 @@ import Testing
     @Test func refusesFilesOverTheSizeLimitWithoutReadingThem() throws {
         let path = try scratch() + "/huge.txt"
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
-        #expect(truncate(path, off_t(InputFile.maximumBytes) + 1) == 0)   // sparse: no disk space used
+        #expect(truncate(path, off_t(InputFile.maximumBytes) + 1) == 0)  // sparse: no disk space used
         #expect(reason(path) == "file is larger than the 1 GiB input limit (1073741825 bytes)")
     }
 }

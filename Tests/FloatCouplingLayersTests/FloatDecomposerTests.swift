@@ -4,14 +4,16 @@ import FloatCouplingLayers
 import FloatLinearAlgebra
 import Testing
 
-private func check(_ t: DoubleMatrix, regime: Regime = .positive, target: Double = 1e-12,
-                   sourceLocation: SourceLocation = #_sourceLocation) throws -> FloatFactorization
-{
+private func check(
+    _ t: DoubleMatrix, regime: Regime = .positive, target: Double = 1e-12,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> FloatFactorization {
     let f = try FloatDecomposer.decompose(t, regime: regime)
     #expect(f.depth == 3, sourceLocation: sourceLocation)
     for pair in f.layers {
-        #expect(pair.B.allSatisfy(regime.admits) && pair.C.allSatisfy(regime.admits),
-                sourceLocation: sourceLocation)
+        #expect(
+            pair.B.allSatisfy(regime.admits) && pair.C.allSatisfy(regime.admits),
+            sourceLocation: sourceLocation)
     }
     let bound = FloatResidual.bound(t, f.layers)
     #expect(bound.value <= target * t.frobeniusNorm, "bound \(bound.value)", sourceLocation: sourceLocation)
@@ -83,8 +85,9 @@ func gaussianMeetsTarget(d: Int) throws {
 @Test func ladderFallsBackOnZeroLeadingBlock() throws {
     let d = 20
     var source = GaussianMatrixSource(seed: 11)
-    var t = DoubleMatrix.blocks(DoubleMatrix(rows: d, columns: d), source.matrix(rows: d, columns: d),
-                                source.matrix(rows: d, columns: d), source.matrix(rows: d, columns: d))
+    var t = DoubleMatrix.blocks(
+        DoubleMatrix(rows: d, columns: d), source.matrix(rows: d, columns: d),
+        source.matrix(rows: d, columns: d), source.matrix(rows: d, columns: d))
     if let det = t.determinantEstimate, det.sign < 0 { for i in 0..<t.rows { t[i, 0] = -t[i, 0] } }
     let f = try FloatDecomposer.decompose(t)
     #expect(f.depth > 3)

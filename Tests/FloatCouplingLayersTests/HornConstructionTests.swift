@@ -45,8 +45,9 @@ func hornDepthFourOnGaussians(d: Int) throws {
     let before = FloatDecomposer.relativeResidual(t, layers)
     let refined = LayerRefinement.refine(t, layers, steps: 3, innerSteps: 12)
     #expect(refined.relativeResidual < before)
-    #expect(FloatResidual.bound(t, refined.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm,
-            "before \(before), after \(refined.relativeResidual)")
+    #expect(
+        FloatResidual.bound(t, refined.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm,
+        "before \(before), after \(refined.relativeResidual)")
     let f = try FloatDecomposer.decompose(t)
     #expect(f.depth == 3 && f.method == .horn && f.fallback == nil)
 }

@@ -31,16 +31,19 @@ func orthogonalCommutatorReproducesRotations(d: Int) throws {
 }
 
 /// Product, depth, entries and admissibility of the depth-7 construction.
-private func checkConstruction(_ t: DoubleMatrix, relative: Double = 1e-12,
-                               sourceLocation: SourceLocation = #_sourceLocation) throws
-{
+private func checkConstruction(
+    _ t: DoubleMatrix, relative: Double = 1e-12,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     let layers = try #require(OrthogonalBlockConstruction.layers(t), sourceLocation: sourceLocation)
     #expect(layers.count == OrthogonalBlockConstruction.depth, sourceLocation: sourceLocation)
-    #expect(layers.allSatisfy { $0.B.allSatisfy { $0 > 0 } && $0.C.allSatisfy { $0 > 0 } },
-            sourceLocation: sourceLocation)
+    #expect(
+        layers.allSatisfy { $0.B.allSatisfy { $0 > 0 } && $0.C.allSatisfy { $0 > 0 } },
+        sourceLocation: sourceLocation)
     let bound = FloatResidual.bound(t, layers)
-    #expect(bound.value <= relative * t.frobeniusNorm, "relative \(bound.value / t.frobeniusNorm)",
-            sourceLocation: sourceLocation)
+    #expect(
+        bound.value <= relative * t.frobeniusNorm, "relative \(bound.value / t.frobeniusNorm)",
+        sourceLocation: sourceLocation)
     #expect(layers.map(\.maxAbs).max()! <= 1e3 * t.maxAbs, sourceLocation: sourceLocation)
 }
 
@@ -56,8 +59,8 @@ func orthogonalBlocksOnGaussianMatrices(d: Int) throws {
     }
     // det = (−1)^d for both, so even d only.
     for d in [2, 4, 6] {
-        try checkConstruction(TestMatrices.scalarBlocks(d: d, 1, 2, 1, 1))   // [I 2I; I I]: not in K_2(positive)
-        try checkConstruction(TestMatrices.scalarBlocks(d: d, 0, 1, 1, 0))   // channel swap, T11 = 0
+        try checkConstruction(TestMatrices.scalarBlocks(d: d, 1, 2, 1, 1))  // [I 2I; I I]: not in K_2(positive)
+        try checkConstruction(TestMatrices.scalarBlocks(d: d, 0, 1, 1, 0))  // channel swap, T11 = 0
     }
     // A determinant of the wrong sign cannot be met: no layers, no crash.
     #expect(OrthogonalBlockConstruction.layers(TestMatrices.scalarBlocks(d: 1, 1, 2, 1, 1)) == nil)

@@ -32,9 +32,11 @@ import ExactLinearAlgebra
         var parts: [SearchStatistics] = []
         var names: [String] = []
         for shard in 0..<3 {
-            let (s, f) = try CounterexampleSearch(d: 2, regime: .positive, family: .permutations, seed: 0,
-                                                  shardIndex: shard, shardCount: 3, numeric: false)
-                .run(count: 1, maxCandidates: 0) { _ in }
+            let (s, f) = try CounterexampleSearch(
+                d: 2, regime: .positive, family: .permutations, seed: 0,
+                shardIndex: shard, shardCount: 3, numeric: false
+            )
+            .run(count: 1, maxCandidates: 0) { _ in }
             parts.append(s)
             names += f.map(\.fileName)
         }

@@ -25,7 +25,9 @@ import Workflows
 
     @Test func inputFailuresAreBadInput() {
         let underflow = RationalMatrix([[Rational(1, 10).power(400), 0], [0, 1]])
-        #expect(throws: CertifiedFloatDecomposition.Failure.self) { try CertifiedFloatDecomposition.run(underflow, regime: .positive, seed: 0) }
+        #expect(throws: CertifiedFloatDecomposition.Failure.self) {
+            try CertifiedFloatDecomposition.run(underflow, regime: .positive, seed: 0)
+        }
         do {
             _ = try CertifiedFloatDecomposition.run(underflow, regime: .positive, seed: 0)
         } catch {
