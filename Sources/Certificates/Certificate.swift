@@ -29,40 +29,52 @@ public enum Claim: Equatable, Sendable {
 /// ```swift
 /// let f = try ExactDecomposer().decompose(t, regime: .positive)
 /// let cert = Certificate(factorization: f, seed: 0)
-/// try CertificateFile.write(cert, to: "swap.json")
+/// try cert.write(to: "swap.json")
 /// let verdict = CertificateVerifier.verify(json: cert.jsonText)  // .accepted
 /// ```
 public struct Certificate: Equatable, Sendable {
     public var regime: Regime
     public var matrix: RationalMatrix
     public var claim: Claim
-    /// Informational fields written after the claim (`generator`, `seed`, …);
-    /// ignored by checkers. Values are written as JSON strings or integers.
-    public var extras: [(key: String, value: ExtraValue)]
-
-    public enum ExtraValue: Equatable, Sendable {
-        case string(String)
-        case integer(Int)
-    }
+    /// Who made the certificate and how; written after the claim and
+    /// ignored by checkers. `nil` writes none of these fields.
+    public var provenance: Provenance?
 
     public var d: Int { matrix.rows / 2 }
 
-    public init(regime: Regime, matrix: RationalMatrix, claim: Claim, extras: [(key: String, value: ExtraValue)] = []) {
+    public init(regime: Regime, matrix: RationalMatrix, claim: Claim, provenance: Provenance? = nil) {
         self.regime = regime
         self.matrix = matrix
         self.claim = claim
-        self.extras = extras
+        self.provenance = provenance
     }
 
     public init(factorization f: ExactFactorization, seed: UInt64?) {
-        var extras: [(key: String, value: ExtraValue)] = [("generator", .string(flowproofGenerator))]
-        if let seed { extras.append(("seed", .string(String(seed)))) }
-        self.init(regime: f.regime, matrix: f.matrix, claim: .exactFactorization(layers: f.layers), extras: extras)
+        self.init(regime: f.regime, matrix: f.matrix, claim: .exactFactorization(layers: f.layers), provenance: Provenance(seed: seed))
+    }
+}
+
+/// The informational fields of a certificate, typed: `generator` (always
+/// `flowproofGenerator`), then `family`, `seed`, `method`, `residualMethod`
+/// where set, in that order, so output stays byte-identical.
+public struct Provenance: Equatable, Sendable {
+    public var family: String?
+    public var seed: UInt64?
+    public var method: String?
+    public var residualMethod: String?
+
+    public init(family: String? = nil, seed: UInt64? = nil, method: String? = nil, residualMethod: String? = nil) {
+        self.family = family
+        self.seed = seed
+        self.method = method
+        self.residualMethod = residualMethod
     }
 
-    public static func == (a: Certificate, b: Certificate) -> Bool {
-        a.regime == b.regime && a.matrix == b.matrix && a.claim == b.claim
-            && a.extras.map(\.key) == b.extras.map(\.key) && a.extras.map(\.value) == b.extras.map(\.value)
+    /// `(key, value)` pairs in the order they are written.
+    public var fields: [(key: String, value: String)] {
+        [("generator", flowproofGenerator)]
+            + [("family", family), ("seed", seed.map { String($0) }), ("method", method), ("residualMethod", residualMethod)]
+            .compactMap { key, value in value.map { (key, $0) } }
     }
 }
 

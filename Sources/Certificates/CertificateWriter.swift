@@ -35,12 +35,7 @@ extension Certificate {
             fields.append(("depth", "2"))
             fields.append(("membership", membershipJSON(proof)))
         }
-        for (key, value) in extras {
-            switch value {
-            case .string(let s): fields.append((key, quoted(s)))
-            case .integer(let i): fields.append((key, String(i)))
-            }
-        }
+        for (key, value) in provenance?.fields ?? [] { fields.append((key, quoted(value))) }
         return "{\n" + fields.map { "  \(quoted($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n}\n"
     }
 }

@@ -89,9 +89,7 @@ public struct CounterexampleSearch: Sendable {
             }
             let certificate = Certificate(
                 regime: regime, matrix: t, claim: .depth(layers: layers, witness: witness),
-                extras: [
-                    ("generator", .string(flowproofGenerator)), ("family", .string(family.rawValue)), ("seed", .string(String(seed))),
-                ])
+                provenance: Provenance(family: family.rawValue, seed: seed))
             // Nothing is reported that the verifier does not accept.
             do { _ = try CertificateVerifier.check(certificate) } catch {
                 throw SearchError("internal error: a counterexample certificate does not verify: \(error.message)")

@@ -100,11 +100,7 @@ public enum CertifiedFloatDecomposition {
         let certificate = Certificate(
             regime: regime, matrix: matrix,
             claim: .binary64Factorization(layers: layers, residualBound: boundValue),
-            extras: [
-                ("generator", .string(flowproofGenerator)), ("seed", .string(String(seed))),
-                ("method", .string(factorization.method.rawValue)),
-                ("residualMethod", .string(bound.method.rawValue)),
-            ])
+            provenance: Provenance(seed: seed, method: factorization.method.rawValue, residualMethod: bound.method.rawValue))
         if n <= exactCheckLimit {
             stage("re-verifying the certificate")
             do { _ = try CertificateVerifier.check(certificate) } catch {

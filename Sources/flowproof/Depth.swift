@@ -49,15 +49,14 @@ struct Depth: ParsableCommand {
             if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
             throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
         }
-        let extras: [(key: String, value: Certificate.ExtraValue)] = [
-            ("generator", .string(flowproofGenerator)), ("seed", .string(String(input.seed))),
-        ]
+        let provenance = Provenance(seed: input.seed)
         let certificate: Certificate
         if let proof = analysis.membership {
-            certificate = Certificate(regime: input.regime, matrix: t, claim: .depthTwoMembership(proof), extras: extras)
+            certificate = Certificate(regime: input.regime, matrix: t, claim: .depthTwoMembership(proof), provenance: provenance)
         } else if analysis.proven {
             certificate = Certificate(
-                regime: input.regime, matrix: t, claim: .depth(layers: factorization!.layers, witness: analysis.witness), extras: extras)
+                regime: input.regime, matrix: t, claim: .depth(layers: factorization!.layers, witness: analysis.witness),
+                provenance: provenance)
         } else {
             certificate = Certificate(factorization: factorization!, seed: input.seed)
         }
