@@ -92,13 +92,12 @@ struct Decompose: ParsableCommand {
             factorization = try ExactDecomposer(seed: input.seed).decompose(
                 matrix, regime: input.regime, prefer: prefer, stage: stages.show)
         } catch {
-            if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
-            throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
+            throw fail(error, file: input.file)
         }
         let certificate = Certificate(factorization: factorization, seed: input.seed)
         stages.clear()
         if let out {
-            do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+            do { try certificate.write(to: out) } catch { throw fail(error) }
         }
         let seconds = Date().timeIntervalSince(start)
         if json {

@@ -46,8 +46,7 @@ struct Depth: ParsableCommand {
                 analysis.membership == nil
                 ? try analyzer.factorization(of: t, regime: input.regime, analysis: analysis) : nil
         } catch {
-            if case .internalFailure = error { throw fail(error.description, ExitStatus.internalError) }
-            throw fail("\(input.file): \(error.description)", ExitStatus.badInput)
+            throw fail(error, file: input.file)
         }
         let provenance = Provenance(seed: input.seed)
         let certificate: Certificate
@@ -65,7 +64,7 @@ struct Depth: ParsableCommand {
             throw fail("internal error: the certificate does not verify: \(error.message)", ExitStatus.internalError)
         }
         if let out {
-            do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+            do { try certificate.write(to: out) } catch { throw fail(error) }
         }
         let seconds = Date().timeIntervalSince(start)
         let numericResidual = analysis.numericDepthTwo.map(\.evidence)

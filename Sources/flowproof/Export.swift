@@ -57,7 +57,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let data: Data
-        do { data = try InputFile.read(certificate) } catch { throw fail(error.description, ExitStatus.badInput) }
+        do { data = try InputFile.read(certificate) } catch { throw fail(error) }
         if case .rejected(let reason) = CertificateVerifier.verify(data: data) {
             throw fail("\(certificate): rejected, not exported: \(reason)", ExitStatus.rejected)
         }

@@ -22,16 +22,10 @@ struct FloatDecomposition {
                 seed: command.input.seed, certificate: command.out != nil,
                 stage: stages.show)
         } catch {
-            let status: ExitCode
-            switch error {
-            case .badInput: status = ExitStatus.badInput
-            case .noCertifiedResult: status = ExitStatus.noCertifiedResult
-            case .internalError: status = ExitStatus.internalError
-            }
-            throw fail(error.isInternal ? error.description : "\(command.input.file): \(error.description)", status)
+            throw fail(error, file: command.input.file)
         }
         if let out = command.out, let certificate = result.certificate {
-            do { try certificate.write(to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+            do { try certificate.write(to: out) } catch { throw fail(error) }
         }
         stages.clear()
         report(result.factorization, bound: result.bound, rounded: result.rounded, verified: result.verified)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CouplingLayers
+import Search
+import Workflows
 import ExactLinearAlgebra
 import Foundation
 
@@ -20,6 +22,25 @@ func printError(_ message: String) {
 func fail(_ message: String, _ status: ExitCode) -> ExitCode {
     printError(message)
     return status
+}
+
+/// The one mapping from library errors to exit statuses: flowproof's own
+/// failures are internal (70); everything else is about the input (2).
+/// Errors about an input file name it; internal ones do not.
+func fail(_ error: Error, file: String? = nil) -> ExitCode {
+    let isInternal: Bool
+    switch error {
+    case DecompositionError.internalFailure, is SearchError: isInternal = true
+    case let failure as CertifiedFloatDecomposition.Failure:
+        if case .noCertifiedResult = failure {
+            return fail(file.map { "\($0): \(failure)" } ?? "\(failure)", ExitStatus.noCertifiedResult)
+        }
+        isInternal = failure.isInternal
+    default: isInternal = false
+    }
+    let message = String(describing: error)
+    return fail(
+        isInternal ? message : file.map { "\($0): \(message)" } ?? message, isInternal ? ExitStatus.internalError : ExitStatus.badInput)
 }
 
 /// The matrix file and the choices every matrix command takes.

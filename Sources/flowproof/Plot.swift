@@ -81,7 +81,7 @@ struct Plot: ParsableCommand {
         let chart = SVGChart(
             title: title, xLabel: "d (matrices are 2d×2d); \(families), \(regimes)",
             yLabel: "share of candidates (%)", series: series, yRange: 0...100)
-        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error) }
         if json {
             print(
                 JSONValue.object([
@@ -95,7 +95,7 @@ struct Plot: ParsableCommand {
 
     private func plotConditioning(_ path: String) throws {
         let data: Data
-        do { data = try InputFile.read(path) } catch { throw fail(error.description, ExitStatus.badInput) }
+        do { data = try InputFile.read(path) } catch { throw fail(error) }
         var byD: [Int: [(depth: Double, condition: Double)]] = [:]
         for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -117,7 +117,7 @@ struct Plot: ParsableCommand {
             title: title == Self.defaultTitle ? "Conditioning of binary64 factorizations" : title,
             xLabel: "depth (coupling pairs)", yLabel: "product of layer condition numbers",
             series: series, logY: true)
-        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+        do { try AtomicFile.write(chart.svg, to: out) } catch { throw fail(error) }
         if json {
             print(
                 JSONValue.object([

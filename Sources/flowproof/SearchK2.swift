@@ -177,7 +177,7 @@ struct SearchK2: ParsableCommand {
         }
         guard !totals.isEmpty else { throw fail("the directories hold no search-k2 records", ExitStatus.badInput) }
         let lock: DirectoryLock
-        do { lock = try DirectoryLock(directory: out) } catch { throw fail(error.description, ExitStatus.badInput) }
+        do { lock = try DirectoryLock(directory: out) } catch { throw fail(error) }
         var written: [SearchStatistics] = []
         for var total in totals {
             var names: [String] = []
