@@ -3,6 +3,7 @@ import Certificates
 import CouplingLayers
 import ExactLinearAlgebra
 import Foundation
+import Workflows
 
 struct Depth: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,34 +36,11 @@ struct Depth: ParsableCommand {
     func run() throws {
         let start = Date()
         let t = try input.readMatrix()
-        let analyzer = DepthAnalyzer(seed: input.seed)
-        let analysis: DepthAnalysis
-        // No factorization when depth 2 is proven by membership: none exists
-        // in rational numbers in general, and the depth-3 one is not needed.
-        let factorization: ExactFactorization?
-        do {
-            analysis = try analyzer.analyze(t, regime: input.regime)
-            factorization =
-                analysis.membership == nil
-                ? try analyzer.factorization(of: t, regime: input.regime, analysis: analysis) : nil
-        } catch {
+        let result: CertifiedDepth.Result
+        do { result = try CertifiedDepth.run(t, regime: input.regime, seed: input.seed) } catch {
             throw fail(error, file: input.file)
         }
-        let provenance = Provenance(seed: input.seed)
-        let certificate: Certificate
-        if let proof = analysis.membership {
-            certificate = Certificate(regime: input.regime, matrix: t, claim: .depthTwoMembership(proof), provenance: provenance)
-        } else if analysis.proven {
-            certificate = Certificate(
-                regime: input.regime, matrix: t, claim: .depth(layers: factorization!.layers, witness: analysis.witness),
-                provenance: provenance)
-        } else {
-            certificate = Certificate(factorization: factorization!, seed: input.seed)
-        }
-        // A bound is reported only if its certificate verifies.
-        do { _ = try CertificateVerifier.check(certificate) } catch {
-            throw fail("internal error: the certificate does not verify: \(error.message)", ExitStatus.internalError)
-        }
+        let (analysis, factorization, certificate) = (result.analysis, result.factorization, result.certificate)
         if let out {
             do { try certificate.write(to: out) } catch { throw fail(error) }
         }
