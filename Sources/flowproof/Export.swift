@@ -58,12 +58,13 @@ struct Export: ParsableCommand {
     func run() throws {
         let data: Data
         do { data = try InputFile.read(certificate) } catch { throw fail(error) }
-        if case .rejected(let reason) = CertificateVerifier.verify(data: data) {
-            throw fail("\(certificate): rejected, not exported: \(reason)", ExitStatus.rejected)
-        }
+        // Parsed once, then checked: nothing is exported that the verifier rejects.
         let parsed: Certificate
-        do { parsed = try CertificateReader.parse(data: data) } catch {
-            throw fail("\(certificate): \(error.message)", ExitStatus.rejected)
+        do {
+            parsed = try CertificateReader.parse(data: data)
+            _ = try CertificateVerifier.check(parsed)
+        } catch {
+            throw fail("\(certificate): rejected, not exported: \(error.message)", ExitStatus.rejected)
         }
         let layers: [CouplingPair]
         switch parsed.claim {
