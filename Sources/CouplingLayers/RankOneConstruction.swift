@@ -106,14 +106,18 @@ enum RankOneConstruction {
         let rs = rows.map(primitive), yHats = ys.map(primitive)
 
         // M − I = Σ (λ_i − 1)/(r̂ᵢᵀx̂ᵢ)·x̂ᵢr̂ᵢᵀ. z_i makes the i-th term of
-        // Z1 = P⁻¹(M − I) the primitive integer matrix ±ŷᵢr̂ᵢᵀ (prototype:
+        // Z1 (P⁻¹(M − I) when P is invertible) the primitive integer matrix ±ŷᵢr̂ᵢᵀ (prototype:
         // half the height of z = 1, where Z1 is about twice as tall as P).
         var sigma = [Rational](), zeta = [Rational](), inverseWeight = [Rational]()
         for i in 0..<d {
             let rx = dot(rs[i], xs[i]), ly = dot(ls[i], yHats[i])
             let term = (lambdas[i] - .one) / rx
             sigma.append(term.isZero ? .zero : Rational(term.sign))
-            zeta.append((term.isZero ? .one : term.magnitude) / ly)
+            // λ_i = 1 gives Z1 no i-th term and leaves z_i free: z_i = 0
+            // drops it from P too. P·Z1 = M − I and (I − Z1·M⁻¹·P)⁻¹ = V' still
+            // hold (the λ = 1 projector is its own term), so P may be singular.
+            // z_i = 0 beats the old z_i = 1/(ℓ̂ᵢᵀŷᵢ): 12088 → 10288 bits at d = 32.
+            zeta.append(term.isZero ? .zero : term.magnitude / ly)
             inverseWeight.append(.one / (lambdas[i] * rx))
         }
         let s1 = RationalMatrix(rows: d, columns: d) { i, j in xs[j][i] }
