@@ -66,6 +66,13 @@ public struct DepthAnalyzer: Sendable {
         // Numerical intertwiner solutions are tried as proofs; only one that
         // passes the exact check (`IntertwinerMembership.check`) counts.
         let evidence = numeric && t.rows / 2 <= NumericDepthTwo.maximumD ? NumericDepthTwo.search(t, regime: regime, seed: seed) : nil
+        // Scalings near small rationals: the exact null-space construction
+        // (theory §4.5) turns degenerate solutions into depth-2 factorizations.
+        if let evidence, evidence.proof == nil, evidence.evidence < NumericDepthTwo.tolerance,
+            let exact = try ExactDecomposer(seed: seed).snappedDepthTwo(t, regime: regime, evidence: evidence)
+        {
+            return DepthAnalysis(lowerBound: 2, upperBound: 2, shallowFactorization: exact, witness: nil, numericDepthTwo: nil)
+        }
         return DepthAnalysis(
             lowerBound: 2, upperBound: evidence?.proof == nil ? 3 : 2, shallowFactorization: nil,
             witness: nil, numericDepthTwo: evidence)

@@ -45,17 +45,44 @@ enum DepthTwoConstruction {
             guard regime.admitsAll(delta2) else { continue }
             let m = b.t11
             let target = RationalMatrix(rows: d, columns: d) { i, j in v[i, j] / delta2[i] }
-            guard let p = Similarity.transform(from: m, to: target) else { continue }
-            // Δ2⁻¹V = P⁻¹ M P: Y = P, Z = P⁻¹(M − I), W = M⁻¹(T12Δ2 − Y), X = (T21Δ1 − Z)M⁻¹.
-            guard let pInverse = p.inverse(), let mInverse = m.inverse() else { continue }
-            let z = pInverse * (m - .identity(d))
-            let w = mInverse * (b.t12 * .diagonal(delta2) - p)
-            let x = (b.t21 - z) * mInverse
-            return UnipotentProduct(
-                pairs: [(x, p), (z, w)],
-                g1: Array(repeating: .one, count: d), g2: delta2.map(\.reciprocal))
+            if let p = Similarity.transform(from: m, to: target) ?? Similarity.intertwiner(from: m, to: target),
+                let product = fromIntertwiner(b, p: p, delta1: Array(repeating: .one, count: d), delta2: delta2)
+            {
+                return product
+            }
         }
         return nil
+    }
+
+    /// §4.5's construction from an admissible `Δ` and an invertible `P` with
+    /// `Δ2⁻¹V = P⁻¹MP`, `M = T11Δ1`: `Y = P`, `Z = P⁻¹(M − I)`,
+    /// `W = M⁻¹(T12Δ2 − Y)`, `X = (T21Δ1 − Z)M⁻¹`.
+    static func fromIntertwiner(_ b: BlockView, p: RationalMatrix, delta1: [Rational], delta2: [Rational]) -> UnipotentProduct? {
+        let d = b.d
+        let m = b.t11 * .diagonal(delta1)
+        guard let pInverse = p.inverse(), let mInverse = m.inverse() else { return nil }
+        let z = pInverse * (m - .identity(d))
+        let w = mInverse * (b.t12 * .diagonal(delta2) - p)
+        let x = (b.t21 * .diagonal(delta1) - z) * mInverse
+        return UnipotentProduct(pairs: [(x, p), (z, w)], g1: delta1.map(\.reciprocal), g2: delta2.map(\.reciprocal))
+    }
+
+    /// The exact construction for a given rational `Δ` (e.g. scalings that the
+    /// numerical search returned close to small rationals), by the exact
+    /// intertwiner null space. `nil` proves nothing.
+    static func withScaling(_ t: RationalMatrix, delta1: [Rational], delta2: [Rational], regime: Regime) -> UnipotentProduct? {
+        let b = BlockView(t)
+        let d = b.d
+        guard delta1.count == d, delta2.count == d, regime.admitsAll(delta1), regime.admitsAll(delta2),
+            let inverse = t.inverse()
+        else { return nil }
+        let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
+        let m = b.t11 * .diagonal(delta1)
+        let target = RationalMatrix(rows: d, columns: d) { i, j in v[i, j] / delta2[i] }
+        guard !m.determinant.isZero,
+            let p = Similarity.transform(from: m, to: target) ?? Similarity.intertwiner(from: m, to: target)
+        else { return nil }
+        return fromIntertwiner(b, p: p, delta1: delta1, delta2: delta2)
     }
 }
 
@@ -80,6 +107,53 @@ enum Similarity {
         return nil
     }
 
+    /// Work budget of `intertwiner`: its linear system is `d² × d²`.
+    static let intertwinerMaximumD = 8
+
+    /// An invertible `P` with `M·P = P·N` from the exact null space of
+    /// `P ↦ MP − PN` (derogatory matrices, where Krylov bases fail): the
+    /// basis vectors, their sum, then small integer combinations from a fixed
+    /// seed, the first with `det P ≠ 0`. Only for `d <= intertwinerMaximumD`
+    /// and when `tr Mᵏ = tr Nᵏ` for `k = 1…d` (equal characteristic
+    /// polynomials, necessary). `nil` proves nothing.
+    static func intertwiner(from m: RationalMatrix, to n: RationalMatrix) -> RationalMatrix? {
+        let d = m.rows
+        guard d >= 1, d <= intertwinerMaximumD else { return nil }
+        var mk = m, nk = n
+        for k in 1...d {
+            if k > 1 { mk = mk * m; nk = nk * n }
+            guard mk.trace == nk.trace else { return nil }
+        }
+        // vec(P) row-major: (MP − PN)[i][j] = Σ_k M[i][k]P[k][j] − Σ_k P[i][k]N[k][j].
+        var system = RationalMatrix.zero(d * d, d * d)
+        for i in 0..<d {
+            for j in 0..<d {
+                for k in 0..<d {
+                    system[i * d + j, k * d + j] = system[i * d + j, k * d + j] + m[i, k]
+                    system[i * d + j, i * d + k] = system[i * d + j, i * d + k] - n[k, j]
+                }
+            }
+        }
+        let basis = system.kernelBasis()
+        let nullity = basis.columns
+        guard nullity > 0 else { return nil }
+        var combinations: [[Int]] = (0..<nullity).map { c in (0..<nullity).map { $0 == c ? 1 : 0 } }
+        combinations.append(Array(repeating: 1, count: nullity))
+        var rng = SeededGenerator(seed: 0x4b32)
+        for _ in 0..<32 { combinations.append((0..<nullity).map { _ in rng.int(in: -3...3) }) }
+        for coefficients in combinations {
+            let p = RationalMatrix(rows: d, columns: d) { i, j in
+                var s = Rational.zero
+                for (c, a) in coefficients.enumerated() where a != 0 { s = s + Rational(a) * basis[i * d + j, c] }
+                return s
+            }
+            guard !p.determinant.isZero else { continue }
+            guard m * p == p * n else { return nil }
+            return p
+        }
+        return nil
+    }
+
     static func krylov(_ m: RationalMatrix, _ start: RationalMatrix) -> RationalMatrix {
         var columns = [start]
         for _ in 1..<max(m.rows, 1) { columns.append(m * columns.last!) }
@@ -89,4 +163,36 @@ enum Similarity {
 
 extension RationalMatrix {
     public var trace: Rational { diagonalEntries.reduce(.zero, +) }
+}
+
+/// Scalings of a numerical depth-2 solution snapped to small rationals.
+enum ScalingSnap {
+    /// Largest denominator tried, and the absolute tolerance of a snap.
+    static let maximumDenominator = 4
+    static let tolerance = 1e-8
+
+    /// `p/q` with `q <= maximumDenominator` within `tolerance` of `x`.
+    static func snap(_ x: Double) -> Rational? {
+        guard x.isFinite, abs(x) < 1e6 else { return nil }
+        for q in 1...maximumDenominator {
+            let p = (x * Double(q)).rounded()
+            if abs(x - p / Double(q)) <= tolerance { return Rational(Int(p), q) }
+        }
+        return nil
+    }
+
+    /// Candidate rational `(Δ1, Δ2)`: the solution as returned, then for each
+    /// `k` normalized by the symmetry `δ → δ/δ_k`, `γ → γ·δ_k` (which keeps
+    /// both (E_j) and `det(TΔ)`), without duplicates, in a fixed order.
+    static func candidates(delta1: [Double], delta2: [Double]) -> [([Rational], [Rational])] {
+        var result: [([Rational], [Rational])] = []
+        let scales = [1.0] + delta1.map { 1 / $0 }
+        for t in scales where t.isFinite && t != 0 {
+            let d1 = delta1.map { ScalingSnap.snap($0 * t) }, d2 = delta2.map { ScalingSnap.snap($0 / t) }
+            guard d1.allSatisfy({ $0 != nil }), d2.allSatisfy({ $0 != nil }) else { continue }
+            let candidate = (d1.map { $0! }, d2.map { $0! })
+            if !result.contains(where: { $0.0 == candidate.0 && $0.1 == candidate.1 }) { result.append(candidate) }
+        }
+        return result
+    }
 }

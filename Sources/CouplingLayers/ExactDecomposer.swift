@@ -164,6 +164,33 @@ public struct ExactDecomposer: Sendable {
         return try checked(t, regime: regime, method: method, layers: layers)
     }
 
+    /// An exact depth-2 factorization from a numerical depth-2 solution whose
+    /// scalings are close to small rationals (`ScalingSnap`): the snapped
+    /// `Δ` and the exact intertwiner null space (theory §4.5). Only for
+    /// invertible `T11` and `d <= Similarity.intertwinerMaximumD`; `nil`
+    /// proves nothing. `t` must already be validated.
+    public func snappedDepthTwo(_ t: RationalMatrix, regime: Regime, evidence: NumericDepthTwo.Result) throws(DecompositionError)
+        -> ExactFactorization?
+    {
+        let d = t.rows / 2
+        guard d <= Similarity.intertwinerMaximumD, !BlockView(t).t11.determinant.isZero else { return nil }
+        var sources = [(evidence.delta1, evidence.delta2)]
+        if let x = evidence.intertwiner, x.count >= 2 * d {
+            sources.append((Array(x[0..<d]), x[d..<(2 * d)].map { 1 / $0 }))
+        }
+        var tried: [([Rational], [Rational])] = []
+        for (delta1, delta2) in sources {
+            for candidate in ScalingSnap.candidates(delta1: delta1, delta2: delta2) {
+                guard !tried.contains(where: { $0.0 == candidate.0 && $0.1 == candidate.1 }) else { continue }
+                tried.append(candidate)
+                if let product = DepthTwoConstruction.withScaling(t, delta1: candidate.0, delta2: candidate.1, regime: regime) {
+                    return try checked(t, regime: regime, method: .depthTwo, layers: product.couplingPairs())
+                }
+            }
+        }
+        return nil
+    }
+
     private func shallowLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator) -> (ExactMethod, [CouplingPair])? {
         if let pair = DepthOne.factorization(of: t, regime: regime) { return (.depthOne, [pair]) }
         return DepthTwoConstruction.factor(t, regime: regime, rng: &rng).map { (.depthTwo, $0.couplingPairs()) }

@@ -190,8 +190,12 @@ extension IntertwinerMembership {
     /// `x` rounded to a dyadic rational with `bits` significant bits.
     static func dyadic(_ x: Double, bits: Int) -> Rational {
         guard x != 0, x.isFinite else { return .zero }
+        // x = significand · 2^exponent; scaling the significand (not x)
+        // cannot overflow when x is tiny (x · 2^(bits−1−exponent) did, for
+        // |x| < 2^(bits−1024), and crashed the d = 4 signed permutation search).
         let e = Int(x.exponent) - bits + 1
-        return Rational(exactly: (x * Double.powerOfTwo(-e)).rounded())! * .powerOfTwo(e)
+        let mantissa = Double(sign: x.sign, exponent: bits - 1, significand: x.significand).rounded()
+        return Rational(exactly: mantissa)! * .powerOfTwo(e)
     }
 }
 
