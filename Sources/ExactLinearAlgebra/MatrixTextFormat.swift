@@ -20,7 +20,9 @@ public struct MatrixInputError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Reads matrices from text: plain rows or Matrix Market.
+/// Reads matrices from text (plain rows or Matrix Market) and, through
+/// `read(path:)`, NumPy `.npy` files recognised by their magic bytes
+/// (`NumPyFormat`).
 ///
 /// Plain text has one row per line with entries separated by spaces, tabs or
 /// commas (a comma must stand between two entries); each entry is an integer,
