@@ -55,7 +55,7 @@ struct SearchK2: ParsableCommand {
     @Option(help: "Seed; the same seed gives the same certificates (default 0).")
     var seed: UInt64?
 
-    @Option(help: "Output directory for certificates and search-k2.stats.")
+    @Option(help: "Output directory for certificates and the run's .stats record.")
     var out = "counterexamples"
 
     @Option(help: "Cover only shard I of N (0-based), e.g. 3/8.")
@@ -127,7 +127,7 @@ struct SearchK2: ParsableCommand {
             let started = search.record(count: count, maxCandidates: maxCandidates)
             try AtomicFile.write(started.fileText, to: path(of: started.fileName))
         } catch {
-            throw fail(String(describing: error), ExitStatus.badInput)
+            throw fail(error)
         }
         let progress = ProgressLine(total: search.enumeratedCount ?? 0, enabled: !json && !quiet && standardErrorIsTerminal)
         let result: (SearchStatistics, [Counterexample])
@@ -136,7 +136,7 @@ struct SearchK2: ParsableCommand {
                 progress.update(s.candidates, note: "depth 3: \(s[.depth3])")
             }
         } catch {
-            throw fail(error.description, ExitStatus.internalError)
+            throw fail(error)
         }
         progress.clear()
         let (statistics, found) = result
@@ -144,7 +144,7 @@ struct SearchK2: ParsableCommand {
             for c in found { try c.certificate.write(to: path(of: c.fileName)) }
             try AtomicFile.write(statistics.fileText, to: path(of: statistics.fileName))
         } catch {
-            throw fail(error.description, ExitStatus.badInput)
+            throw fail(error)
         }
         withExtendedLifetime(lock) {}
         report(statistics, files: found.map(\.fileName))
@@ -172,9 +172,7 @@ struct SearchK2: ParsableCommand {
             }
         }
         let totals: [SearchStatistics]
-        do { totals = try SearchStatistics.merged(parts) } catch {
-            throw fail(error.description, ExitStatus.badInput)
-        }
+        do { totals = try SearchStatistics.merged(parts) } catch { throw fail(error) }
         guard !totals.isEmpty else { throw fail("the directories hold no search-k2 records", ExitStatus.badInput) }
         let lock: DirectoryLock
         do { lock = try DirectoryLock(directory: out) } catch { throw fail(error) }
@@ -182,20 +180,18 @@ struct SearchK2: ParsableCommand {
         for var total in totals {
             var names: [String] = []
             for source in total.files {
-                guard case .accepted = CertificateVerifier.verify(path: source) else {
+                // Read once: the bytes verified are the bytes copied.
+                let data = try? InputFile.read(source)
+                guard let data, case .accepted = CertificateVerifier.verify(data: data) else {
                     throw fail("\(source): missing or does not verify; not merged", ExitStatus.rejected)
                 }
                 let name = (source as NSString).lastPathComponent
-                do { try AtomicFile.write(data: FileManager.default.contents(atPath: source) ?? Data(), to: path(of: name)) } catch {
-                    throw fail(error.description, ExitStatus.badInput)
-                }
+                do { try AtomicFile.write(data: data, to: path(of: name)) } catch { throw fail(error) }
                 names.append(name)
             }
-            total.files = Array(Set(names)).sorted()
+            total.files = Array(Set(names)).sorted()  // one matrix can be found by two shards
             total.counterexamplesWritten = total.files.count
-            do { try AtomicFile.write(total.fileText, to: path(of: total.fileName)) } catch {
-                throw fail(error.description, ExitStatus.badInput)
-            }
+            do { try AtomicFile.write(total.fileText, to: path(of: total.fileName)) } catch { throw fail(error) }
             written.append(total)
         }
         withExtendedLifetime(lock) {}
