@@ -92,7 +92,7 @@ struct Export: ParsableCommand {
             throw fail("cannot build the npz archive: \(error)", ExitStatus.internalError)
         }
         do { try AtomicFile.write(data: bytes, to: path) } catch {
-            throw fail(error.description, ExitStatus.badInput)
+            throw fail(error)
         }
 
         let k = layers.count, d = parsed.d

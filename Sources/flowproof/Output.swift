@@ -56,7 +56,7 @@ struct MatrixOptions: ParsableArguments {
 
     /// The matrix, or exit 2 with the reader's one-line reason.
     func readMatrix() throws -> RationalMatrix {
-        do { return try MatrixTextFormat.read(path: file) } catch { throw fail(error.description, ExitStatus.badInput) }
+        do { return try MatrixTextFormat.read(path: file) } catch { throw fail(error) }
     }
 }
 

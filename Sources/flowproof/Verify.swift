@@ -34,7 +34,7 @@ struct Verify: ParsableCommand {
         var files: [String] = []
         for path in paths {
             let isDirectory: Bool
-            do { isDirectory = try InputFile.isDirectory(path) } catch { throw fail(error.description, ExitStatus.badInput) }
+            do { isDirectory = try InputFile.isDirectory(path) } catch { throw fail(error) }
             files += isDirectory ? jsonFiles(under: path) : [path]
         }
         guard !files.isEmpty else { throw fail("no *.json certificates under \(paths.joined(separator: " "))", ExitStatus.badInput) }
