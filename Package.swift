@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(
             name: "CGMP", path: "Sources/CGMP",
             providers: [.apt(["libgmp-dev"])]),
-        .target(name: "ExactLinearAlgebra", dependencies: ["CGMP", "FileIO"], exclude: ["README.md"]),
+        .target(name: "ExactLinearAlgebra", dependencies: ["CGMP", "CouplingCore", "FileIO"], exclude: ["README.md"]),
         // C interop: LAPACKE + CBLAS (OpenBLAS). Only FloatLinearAlgebra imports it.
         .systemLibrary(
             name: "CLAPACKE", path: "Sources/CLAPACKE",
@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "LayerExport",
             dependencies: [
-                "ExactLinearAlgebra", "CouplingLayers",
+                "ExactLinearAlgebra", "CouplingLayers", "FloatLinearAlgebra", "FloatCouplingLayers",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ], exclude: ["README.md"]),
         .target(name: "Search", dependencies: ["ExactLinearAlgebra", "CouplingLayers", "Certificates"], exclude: ["README.md"]),

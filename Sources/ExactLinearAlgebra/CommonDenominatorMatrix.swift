@@ -5,7 +5,8 @@ import Dispatch
 /// to the gcd of its column, which makes the form unique (equality is
 /// entrywise, no cross-multiplication).
 ///
-/// Chains of products on tall entries (`CouplingPair.productEquals`) stay on
+/// Chains of products on tall entries (`CouplingPair.productEquals`, the
+/// product form of `RationalMatrix` for `AffineCouplingPair`) stay on
 /// integers: a step costs one content gcd per column, which usually stops
 /// after an entry or two, where canonical rationals cost a full gcd per
 /// entry (a fifth of `verify` at `d = 32`). Denominators are per column, not
@@ -142,9 +143,11 @@ public final class CommonDenominatorMatrix: @unchecked Sendable {
         self.denominators = denominators
     }
 
-    /// `self · diag(s)`.
+    /// `self · diag(s)`; `self` itself for unit `s`, which most coupling
+    /// layers have (theory §2).
     public func scalingColumns(_ s: [Rational]) -> CommonDenominatorMatrix {
         precondition(s.count == columns, "shape mismatch in scaling")
+        if s.allSatisfy({ $0 == .one }) { return self }
         let out = IntegerMatrix(rows: rows, columns: columns), denominators = IntegerMatrix(rows: 1, columns: columns)
         for (j, x) in s.enumerated() {
             x.withPointer { q in

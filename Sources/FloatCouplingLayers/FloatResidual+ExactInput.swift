@@ -18,14 +18,9 @@ extension FloatResidual {
     ) -> Bound {
         precondition(t.rows == rounded.rows && t.columns == rounded.columns, "shapes differ")
         if t.rows <= exactLimit {
-            let product = layers.flatMap { [$0.lowerFactor, $0.upperFactor] }
-                .map(rational)
-                .reduce(RationalMatrix.identity(t.rows)) { $0 * $1 }
-            let difference = t - product
-            return Bound(value: squareRootUp(difference.entries.reduce(Rational.zero) { $0 + $1 * $1 }), method: .exact)
+            return Bound(value: squareRootUp(exactSquaredResidual(t, layers)), method: .exact)
         }
-        let inputError = t - rational(rounded)
-        let inputBound = squareRootUp(inputError.entries.reduce(Rational.zero) { $0 + $1 * $1 })
+        let inputBound = squareRootUp(squaredNorm(t - RationalMatrix(exactly: rounded)))
         let total = compensatedBound(rounded, layers) + inputBound
         // One more step up covers the rounding of the sum.
         return Bound(value: total.nextUp, method: .compensated)

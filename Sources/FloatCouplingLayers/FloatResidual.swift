@@ -1,3 +1,4 @@
+import CouplingCore
 import ExactLinearAlgebra
 import FloatLinearAlgebra
 
@@ -37,26 +38,23 @@ public enum FloatResidual {
         precondition(t.isSquare && t.rows == 2 * (layers.first?.d ?? 0), "layers do not fit T")
         precondition(t.isFinite && layers.allSatisfy { $0.A.isFinite && $0.D.isFinite }, "non-finite input")
         if t.rows <= exactLimit {
-            return Bound(value: exactBound(t, layers), method: .exact)
+            return Bound(value: squareRootUp(exactSquaredResidual(t, layers)), method: .exact)
         }
         return Bound(value: compensatedBound(t, layers), method: .compensated)
     }
 
     /// `‖T − Π‖²_F` as an exact rational.
     public static func exactSquaredResidual(_ t: DoubleMatrix, _ layers: [FloatCouplingPair]) -> Rational {
-        let n = t.rows
-        let product = layers.flatMap { [$0.lowerFactor, $0.upperFactor] }
-            .map(rational)
-            .reduce(RationalMatrix.identity(n)) { $0 * $1 }
-        let difference = rational(t) - product
-        return difference.entries.reduce(Rational.zero) { $0 + $1 * $1 }
+        exactSquaredResidual(RationalMatrix(exactly: t), layers)
     }
 
-    /// The smallest binary64 `r` found with `r² ≥ s`, checked exactly.
-    static func exactBound(_ t: DoubleMatrix, _ layers: [FloatCouplingPair]) -> Double {
-        let s = exactSquaredResidual(t, layers)
-        return squareRootUp(s)
+    /// `‖T − Π‖²_F` for an exact `T`, with `Π` the exact product of the
+    /// binary64 layers (the exact coupling-pair product).
+    static func exactSquaredResidual(_ t: RationalMatrix, _ layers: [FloatCouplingPair]) -> Rational {
+        squaredNorm(t - AffineCouplingPair.product(layers.map(\.exactValue)))
     }
+
+    static func squaredNorm(_ m: RationalMatrix) -> Rational { m.entries.reduce(Rational.zero) { $0 + $1 * $1 } }
 
     /// A binary64 `r ≥ √s`, verified with exact arithmetic: start from the
     /// rounded square root computed at a power-of-two scale (no underflow),
@@ -72,10 +70,6 @@ public enum FloatResidual {
             if !r.isFinite { return .infinity }
         }
         return r
-    }
-
-    static func rational(_ m: DoubleMatrix) -> RationalMatrix {
-        RationalMatrix(rows: m.rows, columns: m.columns) { Rational(exactly: m[$0, $1])! }
     }
 
     /// `x · (1 + 2(K+1)u)`, one ulp up: exceeds the exact value of a

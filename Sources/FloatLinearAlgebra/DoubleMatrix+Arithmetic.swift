@@ -41,14 +41,22 @@ extension DoubleMatrix {
         DoubleMatrix.gemm(self, transposeA: false, b, transposeB: true)
     }
 
+    /// `c ± a·b` in one `dgemm` (`c` is the accumulator, not a separate sum).
+    public static func multiplyAdd(_ a: DoubleMatrix, _ b: DoubleMatrix, _ c: DoubleMatrix, subtracting: Bool) -> DoubleMatrix {
+        precondition(c.rows == a.rows && c.columns == b.columns, "shape mismatch in sum")
+        return gemm(a, transposeA: false, b, transposeB: false, adding: c, alpha: subtracting ? -1 : 1)
+    }
+
+    /// `alpha·op(a)·op(b) + c` (`c` zero when `nil`).
     private static func gemm(
         _ a: DoubleMatrix, transposeA: Bool,
-        _ b: DoubleMatrix, transposeB: Bool
+        _ b: DoubleMatrix, transposeB: Bool,
+        adding sum: DoubleMatrix? = nil, alpha: Double = 1
     ) -> DoubleMatrix {
         let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
         let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
         precondition(k == kb, "shape mismatch in product")
-        var c = DoubleMatrix(rows: m, columns: n)
+        var c = sum ?? DoubleMatrix(rows: m, columns: n)
         guard m > 0, n > 0, k > 0 else { return c }
         _ = singleThreadedBLAS
         a.entries.withUnsafeBufferPointer { pa in
@@ -58,9 +66,9 @@ extension DoubleMatrix {
                         CblasColMajor, transposeA ? CblasTrans : CblasNoTrans,
                         transposeB ? CblasTrans : CblasNoTrans,
                         Int32(m), Int32(n), Int32(k),
-                        1, pa.baseAddress, Int32(max(a.rows, 1)),
+                        alpha, pa.baseAddress, Int32(max(a.rows, 1)),
                         pb.baseAddress, Int32(max(b.rows, 1)),
-                        0, pc.baseAddress, Int32(m))
+                        sum == nil ? 0 : 1, pc.baseAddress, Int32(m))
                 }
             }
         }

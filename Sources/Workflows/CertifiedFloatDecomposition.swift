@@ -92,11 +92,7 @@ public enum CertifiedFloatDecomposition {
         guard wanted || n <= exactCheckLimit else {
             return Result(rounded: rounded, factorization: factorization, bound: bound, certificate: nil, verified: false)
         }
-        let layers = factorization.layers.map { pair in
-            CouplingPair(
-                A: exact(pair.A), B: pair.B.map { Rational(exactly: $0)! },
-                C: pair.C.map { Rational(exactly: $0)! }, D: exact(pair.D))
-        }
+        let layers = factorization.layers.map(\.exactValue)
         let certificate = Certificate(
             regime: regime, matrix: matrix,
             claim: .binary64Factorization(layers: layers, residualBound: boundValue),
@@ -110,10 +106,6 @@ public enum CertifiedFloatDecomposition {
         return Result(
             rounded: rounded, factorization: factorization, bound: bound, certificate: certificate,
             verified: n <= exactCheckLimit)
-    }
-
-    private static func exact(_ m: DoubleMatrix) -> RationalMatrix {
-        RationalMatrix(rows: m.rows, columns: m.columns) { i, j in Rational(exactly: m[i, j])! }
     }
 
     private static func firstUnderflow(_ matrix: RationalMatrix, _ rounded: DoubleMatrix) -> (Int, Int)? {

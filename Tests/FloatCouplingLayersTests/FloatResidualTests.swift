@@ -1,3 +1,4 @@
+import CouplingCore
 import ExactLinearAlgebra
 import FloatCouplingLayers
 import FloatLinearAlgebra
@@ -36,4 +37,17 @@ func boundsNeverUnderestimate(d: Int) throws {
     let r = try #require(Rational(exactly: 2.0.squareRoot().nextUp))
     #expect(r * r >= two)
     #expect(FloatResidual.bound(.identity(2), [.identity(1)]).value == 0)
+}
+
+/// The one column-block product in both arithmetics: on small integers
+/// binary64 is exact, so the two must agree entry for entry, and against
+/// the product of the full `2d × 2d` factors.
+@Test func bothArithmeticsShareOneProduct() {
+    var source = GaussianMatrixSource(seed: 5)
+    func integer() -> DoubleMatrix { DoubleMatrix(rows: 3, columns: 3) { _, _ in (2 * source.nextGaussian()).rounded() } }
+    func diagonal() -> [Double] { (0..<3).map { _ in [0.5, 1, 2][abs(Int(source.nextGaussian() * 7)) % 3] } }
+    let layers = (0..<3).map { _ in FloatCouplingPair(A: integer(), B: diagonal(), C: diagonal(), D: integer()) }
+    let product = FloatCouplingPair.product(layers)
+    #expect(RationalMatrix(exactly: product) == AffineCouplingPair.product(layers.map(\.exactValue)))
+    #expect(product == layers.flatMap { [$0.lowerFactor, $0.upperFactor] }.reduce(.identity(6)) { $0 * $1 })
 }
