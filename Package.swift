@@ -10,7 +10,7 @@ let package = Package(
             name: "FlowproofKit",
             targets: [
                 "CouplingCore", "FileIO", "ExactLinearAlgebra", "CouplingLayers", "Certificates",
-                "FloatLinearAlgebra", "FloatCouplingLayers", "LayerExport", "Workflows",
+                "FloatLinearAlgebra", "FloatCouplingLayers", "LayerExport", "Search", "Workflows",
             ]),
     ],
     dependencies: [
@@ -50,7 +50,8 @@ let package = Package(
         .target(
             name: "Workflows",
             dependencies: [
-                "ExactLinearAlgebra", "CouplingLayers", "Certificates", "FloatLinearAlgebra", "FloatCouplingLayers",
+                "FileIO", "ExactLinearAlgebra", "CouplingLayers", "Certificates", "FloatLinearAlgebra", "FloatCouplingLayers",
+                "LayerExport", "Search",
             ], exclude: ["README.md"]),
         .executableTarget(
             name: "flowproof",
@@ -60,10 +61,10 @@ let package = Package(
                 "ExactLinearAlgebra", "CouplingLayers", "Certificates", "Search",
                 "FloatLinearAlgebra", "FloatCouplingLayers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "LayerExport",
             ]),
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
-        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Certificates", "CouplingLayers", "ExactLinearAlgebra"]),
+        .testTarget(
+            name: "WorkflowsTests", dependencies: ["Workflows", "Certificates", "CouplingLayers", "ExactLinearAlgebra", "Search"]),
         .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
         .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
         .testTarget(name: "FloatLinearAlgebraTests", dependencies: ["FloatLinearAlgebra"]),

@@ -31,26 +31,10 @@ public enum CertifiedFloatDecomposition {
         public let verified: Bool
     }
 
-    /// Why no certified result: the input (exit 2), the method (exit 3) or flowproof itself (exit 70).
-    public enum Failure: Error, CustomStringConvertible {
-        case badInput(String)
-        case noCertifiedResult(String)
-        case internalError(String)
-
-        public var description: String {
-            switch self {
-            case .badInput(let s), .noCertifiedResult(let s), .internalError(let s): s
-            }
-        }
-
-        /// Internal errors are about flowproof, not about the input file.
-        public var isInternal: Bool { if case .internalError = self { true } else { false } }
-    }
-
     public static func run(
         _ matrix: RationalMatrix, depth: Int? = nil, regime: Regime, seed: UInt64,
         certificate wanted: Bool = false, stage: (String) -> Void = { _ in }
-    ) throws(Failure) -> Result {
+    ) throws(WorkflowFailure) -> Result {
         let n = matrix.rows
         stage("checking the input")
         if n <= exactCheckLimit {

@@ -1,14 +1,8 @@
 import ArgumentParser
-import Certificates
-import CouplingLayers
-import ExactLinearAlgebra
-import FileIO
 import Foundation
-import LayerExport
+import Workflows
 
-enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
-    case npz, json
-}
+extension CertifiedExport.Format: ExpressibleByArgument {}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +35,7 @@ struct Export: ParsableCommand {
     var certificate: String
 
     @Option(help: "Output format: npz (NumPy archive) or json.")
-    var format: ExportFormat = .npz
+    var format: CertifiedExport.Format = .npz
 
     @Option(name: .long, help: "Output path (default: the certificate path with .npz or .layers.json).")
     var out: String?
@@ -56,46 +50,9 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let data: Data
-        do { data = try InputFile.read(certificate) } catch { throw fail(error) }
-        // Parsed once, then checked: nothing is exported that the verifier rejects.
-        let parsed: Certificate
-        do {
-            parsed = try CertificateReader.parse(data: data)
-            _ = try CertificateVerifier.check(parsed)
-        } catch {
-            throw fail("\(certificate): rejected, not exported: \(error.message)", ExitStatus.rejected)
-        }
-        let layers: [CouplingPair]
-        switch parsed.claim {
-        case .exactFactorization(let l), .binary64Factorization(let l, _), .depth(let l, _):
-            layers = l
-        case .notInK2:
-            throw fail("\(certificate): a not-in-K2 certificate has no layers to export", ExitStatus.badInput)
-        case .depthTwoMembership:
-            throw fail(
-                "\(certificate): a membership proof has no layers to export (it proves that a depth-2 network exists)", ExitStatus.badInput)
-        }
-
-        let arrays = LayerArrays(layers: layers, matrix: parsed.matrix)
-        guard arrays.allFinite else {
-            throw fail("\(certificate): an entry is beyond the binary64 range (|x| > 1.8e308)", ExitStatus.badInput)
-        }
-        let path = out ?? Export.defaultOutput(for: certificate, format: format)
-        let bytes: Data
-        do {
-            switch format {
-            case .npz: bytes = try arrays.npz()
-            case .json: bytes = Data(arrays.jsonText.utf8)
-            }
-        } catch {
-            throw fail("cannot build the npz archive: \(error)", ExitStatus.internalError)
-        }
-        do { try AtomicFile.write(data: bytes, to: path) } catch {
-            throw fail(error)
-        }
-
-        let k = layers.count, d = parsed.d
+        let result: CertifiedExport.Result
+        do { result = try CertifiedExport.run(certificate: certificate, format: format, out: out) } catch { throw fail(error) }
+        let (k, d, path) = (result.depth, result.d, result.path)
         if json {
             print(
                 JSONValue.object([
@@ -111,17 +68,11 @@ struct Export: ParsableCommand {
             print(
                 "wrote \(path) (\(format.rawValue), float64): A (\(k),\(d),\(d)), B (\(k),\(d)), C (\(k),\(d)), D (\(k),\(d),\(d)), matrix (\(2 * d),\(2 * d))"
             )
-            if let residual = arrays.float64RelativeResidual() {
+            if let residual = result.arrays.float64RelativeResidual() {
                 let note = residual > 1e-6 ? "; the layers cancel heavily, so their float64 product is inaccurate" : ""
                 print("float64 product of the layers: relative residual \(String(format: "%.1e", residual)) (Frobenius)\(note)")
             }
         }
-    }
-
-    /// `cert.json` -> `cert.npz` / `cert.layers.json`; other names get the suffix appended.
-    static func defaultOutput(for certificate: String, format: ExportFormat) -> String {
-        let stem = certificate.hasSuffix(".json") ? String(certificate.dropLast(5)) : certificate
-        return stem + (format == .npz ? ".npz" : ".layers.json")
     }
 
     static func samePath(_ a: String, _ b: String) -> Bool {

@@ -25,22 +25,19 @@ func fail(_ message: String, _ status: ExitCode) -> ExitCode {
 }
 
 /// The one mapping from library errors to exit statuses: flowproof's own
-/// failures are internal (70); everything else is about the input (2).
-/// Errors about an input file name it; internal ones do not.
+/// failures are internal (70), a workflow's say their status, everything
+/// else is about the input (2). Errors about an input file name it;
+/// internal ones do not.
 func fail(_ error: Error, file: String? = nil) -> ExitCode {
-    let isInternal: Bool
+    let status: ExitCode
     switch error {
-    case DecompositionError.internalFailure, is SearchError: isInternal = true
-    case let failure as CertifiedFloatDecomposition.Failure:
-        if case .noCertifiedResult = failure {
-            return fail(file.map { "\($0): \(failure)" } ?? "\(failure)", ExitStatus.noCertifiedResult)
-        }
-        isInternal = failure.isInternal
-    default: isInternal = false
+    case DecompositionError.internalFailure, is SearchError, WorkflowFailure.internalError: status = ExitStatus.internalError
+    case WorkflowFailure.rejected: status = ExitStatus.rejected
+    case WorkflowFailure.noCertifiedResult: status = ExitStatus.noCertifiedResult
+    default: status = ExitStatus.badInput
     }
     let message = String(describing: error)
-    return fail(
-        isInternal ? message : file.map { "\($0): \(message)" } ?? message, isInternal ? ExitStatus.internalError : ExitStatus.badInput)
+    return fail(status == ExitStatus.internalError ? message : file.map { "\($0): \(message)" } ?? message, status)
 }
 
 /// The matrix file and the choices every matrix command takes.

@@ -1,9 +1,7 @@
 import ArgumentParser
-import Certificates
 import CouplingLayers
-import FileIO
-import Foundation
 import Search
+import Workflows
 
 extension CandidateFamily: ExpressibleByArgument {}
 
@@ -112,90 +110,28 @@ struct SearchK2: ParsableCommand {
     }
 
     func run() throws {
-        if !merge.isEmpty { return try runMerge() }
+        guard merge.isEmpty else {
+            let merged: [SearchK2Run.Result]
+            do { merged = try SearchK2Run.merge(merge, into: out) } catch { throw fail(error) }
+            for r in merged { report(r.statistics, files: r.files) }
+            return
+        }
         let (shardIndex, shardCount) = try shardSpec()
-        let count = self.count ?? 10
-        // Saturating: 1000 × a huge --count must not trap.
-        let (product, overflow) = count.multipliedReportingOverflow(by: 1000)
-        let maxCandidates = self.maxCandidates ?? (overflow ? Int.max : product)
         let search = CounterexampleSearch(
             d: d!, regime: regime ?? .positive, family: family ?? .structured, seed: seed ?? 0,
             shardIndex: shardIndex, shardCount: shardCount, numeric: !noNumeric)
-        let lock: DirectoryLock
-        do {
-            lock = try DirectoryLock(directory: out)
-            let started = search.record(count: count, maxCandidates: maxCandidates)
-            try AtomicFile.write(started.fileText, to: path(of: started.fileName))
-        } catch {
-            throw fail(error)
-        }
         let progress = ProgressLine(total: search.enumeratedCount ?? 0, enabled: !json && !quiet && standardErrorIsTerminal)
-        let result: (SearchStatistics, [Counterexample])
+        let result: SearchK2Run.Result
         do {
-            result = try search.run(count: count, maxCandidates: maxCandidates) { s in
+            result = try SearchK2Run.run(search, count: count ?? 10, maxCandidates: maxCandidates, into: out) { s in
                 progress.update(s.candidates, note: "depth 3: \(s[.depth3])")
             }
         } catch {
+            progress.clear()
             throw fail(error)
         }
         progress.clear()
-        let (statistics, found) = result
-        do {
-            for c in found { try c.certificate.write(to: path(of: c.fileName)) }
-            try AtomicFile.write(statistics.fileText, to: path(of: statistics.fileName))
-        } catch {
-            throw fail(error)
-        }
-        withExtendedLifetime(lock) {}
-        report(statistics, files: found.map(\.fileName))
-    }
-
-    private func path(of name: String) -> String { (out as NSString).appendingPathComponent(name) }
-
-    private func runMerge() throws {
-        var parts: [SearchStatistics] = []
-        var seen = Set<String>()
-        for directory in merge {
-            let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().standardizedFileURL.path
-            guard seen.insert(resolved).inserted else { throw fail("\(directory): given twice to --merge", ExitStatus.badInput) }
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-                throw fail("\(directory): not a readable directory", ExitStatus.badInput)
-            }
-            for name in names.sorted() where name.hasSuffix(".stats") {
-                let path = (directory as NSString).appendingPathComponent(name)
-                guard var s = SearchStatistics(contentsOf: path) else {
-                    throw fail("\(path): not a search-k2 record (written by an older flowproof, or damaged)", ExitStatus.badInput)
-                }
-                // Certificates are read from where their record lives.
-                s.files = s.files.map { (directory as NSString).appendingPathComponent($0) }
-                parts.append(s)
-            }
-        }
-        let totals: [SearchStatistics]
-        do { totals = try SearchStatistics.merged(parts) } catch { throw fail(error) }
-        guard !totals.isEmpty else { throw fail("the directories hold no search-k2 records", ExitStatus.badInput) }
-        let lock: DirectoryLock
-        do { lock = try DirectoryLock(directory: out) } catch { throw fail(error) }
-        var written: [SearchStatistics] = []
-        for var total in totals {
-            var names: [String] = []
-            for source in total.files {
-                // Read once: the bytes verified are the bytes copied.
-                let data = try? InputFile.read(source)
-                guard let data, case .accepted = CertificateVerifier.verify(data: data) else {
-                    throw fail("\(source): missing or does not verify; not merged", ExitStatus.rejected)
-                }
-                let name = (source as NSString).lastPathComponent
-                do { try AtomicFile.write(data: data, to: path(of: name)) } catch { throw fail(error) }
-                names.append(name)
-            }
-            total.files = Array(Set(names)).sorted()  // one matrix can be found by two shards
-            total.counterexamplesWritten = total.files.count
-            do { try AtomicFile.write(total.fileText, to: path(of: total.fileName)) } catch { throw fail(error) }
-            written.append(total)
-        }
-        withExtendedLifetime(lock) {}
-        for total in written { report(total, files: total.files) }
+        report(result.statistics, files: result.files)
     }
 
     private func report(_ s: SearchStatistics, files: [String]) {

@@ -25,7 +25,7 @@ import Workflows
 
     @Test func inputFailuresAreBadInput() {
         let underflow = RationalMatrix([[Rational(1, 10).power(400), 0], [0, 1]])
-        #expect(throws: CertifiedFloatDecomposition.Failure.self) {
+        #expect(throws: WorkflowFailure.self) {
             try CertifiedFloatDecomposition.run(underflow, regime: .positive, seed: 0)
         }
         do {
@@ -46,7 +46,7 @@ import Workflows
     /// `--depth k` asks for exactly k: a depth-1 request for a matrix outside K_1 may honestly fail.
     @Test func exactDepthRequestMayFail() {
         let swap = RationalMatrix.blocks(.zero(2, 2), .identity(2), .identity(2), .zero(2, 2))
-        #expect(throws: CertifiedFloatDecomposition.Failure.self) {
+        #expect(throws: WorkflowFailure.self) {
             try CertifiedFloatDecomposition.run(swap, depth: 1, regime: .positive, seed: 0)
         }
     }
