@@ -326,6 +326,10 @@ def check_witness(cert, T, d, regime):
         if sum(1 for s in minor_signs(single, j) if s != 0) != 1:
             raise Bad(f"the other matrix does not have exactly one nonzero principal minor of size {j}")
         return f"principal-minors-monomial j={j} zero={zero}"
+    if kind == "charpoly-positivstellensatz":
+        if regime != "positive":
+            raise Bad("witness charpoly-positivstellensatz only proves not-in-K2 in regime positive")
+        return check_positivstellensatz(field(wit, "terms", "witness"), T, d)
     if kind not in ("t11-zero-signed", "t11-zero-positive"):
         raise Bad(f"witness.type: unknown {kind!r}")
     if kind == "t11-zero-positive" and regime != "positive":
@@ -351,6 +355,68 @@ def check_witness(cert, T, d, regime):
         if yM[c] - u[c] + sum(w[i] * T12[i][c] * T21[c][i] for i in range(d)) != 0:
             raise Bad(f"M^T y - u + N^T w is nonzero at index {c}")
     return "t11-zero-positive"
+
+
+PSATZ_TERMS = 1 << 16          # charpoly-positivstellensatz budget (format section 6.5)
+PSATZ_DEGREE = 64
+PSATZ_PRODUCTS = 1 << 20
+
+
+def check_positivstellensatz(terms, T, d):
+    """sigma = sum_j g_j f_j has every coefficient >= 0 and one > 0, where
+    f_j = sum_{|I|=j} M_I(T11) delta^I - sum_{|I|=j} M_I(V) w^I."""
+    if not isinstance(terms, list) or not 1 <= len(terms) <= PSATZ_TERMS:
+        raise Bad(f"witness.terms: expected a list of 1 to {PSATZ_TERMS} terms")
+    parsed, seen, products = [], set(), 0
+    for k, term in enumerate(terms):
+        where = f"witness.terms[{k}]"
+        if not isinstance(term, list) or len(term) != 3:
+            raise Bad(f"{where}: expected [j, exponents, coefficient]")
+        j = integer(term[0], f"{where}.j", 1, d)
+        if minor_count(d, j) > MINOR_BUDGET:
+            raise Bad(f"{where}: C({d}, {j}) principal minors exceed the work budget of {MINOR_BUDGET}")
+        e = term[1]
+        if not isinstance(e, list) or len(e) != 2 * d:
+            raise Bad(f"{where}: expected {2 * d} exponents")
+        e = tuple(integer(x, f"{where}.exponents", 0, PSATZ_DEGREE) for x in e)
+        if sum(e) > PSATZ_DEGREE:
+            raise Bad(f"{where}: total degree {sum(e)} > {PSATZ_DEGREE}")
+        c = rational(term[2], f"{where}.coefficient")
+        if c == 0:
+            raise Bad(f"{where}: coefficient 0")
+        if (j, e) in seen:
+            raise Bad(f"{where}: repeats an earlier (j, exponents)")
+        seen.add((j, e))
+        products += 2 * minor_count(d, j)
+        if products > PSATZ_PRODUCTS:
+            raise Bad(f"witness.terms exceed the work budget of {PSATZ_PRODUCTS} products")
+        parsed.append((j, e, c))
+    T11 = blocks(T, d)[0]
+    V = v_block(T, d)
+    f = {}
+    for j in sorted({j for j, _, _ in parsed}):
+        f[j] = []
+        for offset, A, sign in ((0, T11, 1), (d, V, -1)):
+            den = math.lcm(*(x.denominator for r in A for x in r))
+            Z = [[int(x * den) for x in r] for r in A]
+            for I in itertools.combinations(range(d), j):
+                m = int_det([[Z[a][b] for b in I] for a in I])
+                if m:
+                    mono = [0] * (2 * d)
+                    for i in I:
+                        mono[offset + i] = 1
+                    f[j].append((mono, sign * Fraction(m, den ** j)))
+    sigma = {}
+    for j, e, c in parsed:
+        for mono, v in f[j]:
+            key = tuple(a + b for a, b in zip(mono, e))
+            sigma[key] = sigma.get(key, 0) + c * v
+    values = [v for v in sigma.values() if v != 0]
+    if not values:
+        raise Bad("charpoly-positivstellensatz: sum g_j f_j is the zero polynomial")
+    if min(values) < 0:
+        raise Bad("charpoly-positivstellensatz: sum g_j f_j has a negative coefficient")
+    return f"charpoly-positivstellensatz {len(parsed)} terms"
 
 
 def in_K1(T, d, regime):

@@ -188,9 +188,39 @@ public enum CertificateReader {
                 y: try vector(w["y"], count: rowsOfM, field: "witness.y", binary64: false),
                 u: try vector(w["u"], count: d, field: "witness.u", binary64: false),
                 w: try vector(w["w"], count: d, field: "witness.w", binary64: false))
+        case "charpoly-positivstellensatz":
+            return .charPolyPositivstellensatz(terms: try positivstellensatzTerms(w["terms"], d: d))
         default:
             throw CertificateError("unknown witness type '\(type)'")
         }
+    }
+
+    /// `[j, [exponents], "coefficient"]` triples (format §6.5), refused
+    /// over the check budget before any determinant is computed.
+    static func positivstellensatzTerms(_ value: StrictJSON.Value?, d: Int) throws(CertificateError) -> [PositivstellensatzTerm] {
+        guard case .array(let list) = value, !list.isEmpty, list.count <= CharPolyPositivstellensatz.maximumTerms else {
+            throw CertificateError("witness.terms must be a list of 1 to \(CharPolyPositivstellensatz.maximumTerms) terms")
+        }
+        var terms: [PositivstellensatzTerm] = []
+        for (k, item) in list.enumerated() {
+            let field = "witness.terms[\(k)]"
+            guard case .array(let parts) = item, parts.count == 3, let j = integer(parts[0]), case .array(let e) = parts[1],
+                e.count == 2 * d
+            else { throw CertificateError("\(field) must be [j, [\(2 * d) exponents], \"coefficient\"]") }
+            var exponents: [Int] = []
+            for x in e {
+                guard let k = integer(x), k >= 0, k <= CharPolyPositivstellensatz.maximumTermDegree else {
+                    throw CertificateError("\(field): exponents must be integers from 0 to \(CharPolyPositivstellensatz.maximumTermDegree)")
+                }
+                exponents.append(k)
+            }
+            terms.append(
+                PositivstellensatzTerm(j: j, exponents: exponents, coefficient: try rational(parts[2], field: field, binary64: false)))
+        }
+        if let violation = CharPolyPositivstellensatz.budgetViolation(terms, d: d) {
+            throw CertificateError("charpoly-positivstellensatz: \(violation)")
+        }
+        return terms
     }
 
     /// A `krawczyk-intertwiner` membership object (format §7.1); the size

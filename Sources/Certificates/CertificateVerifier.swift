@@ -137,6 +137,15 @@ public enum CertificateVerifier {
             let my = system.m.transpose.applied(to: y), nw = system.n.transpose.applied(to: w)
             let sum = (0..<b.d).map { my[$0] - u[$0] + nw[$0] }
             guard sum.allSatisfy(\.isZero) else { throw CertificateError("t11-zero-positive: Mᵀy − u + Nᵀw ≠ 0") }
+        case .charPolyPositivstellensatz(let terms):
+            // The reader has checked the budget: no determinant is spent on an oversized witness.
+            guard let inverse = t.inverse() else { throw CertificateError("matrix is singular") }
+            let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
+            let sigma = CharPolyPositivstellensatz.combination(terms, t11: b.t11, v: v)
+            guard !sigma.isEmpty else { throw CertificateError("charpoly-positivstellensatz: Σ g_j·f_j is the zero polynomial") }
+            guard sigma.values.allSatisfy({ $0.sign > 0 }) else {
+                throw CertificateError("charpoly-positivstellensatz: Σ g_j·f_j has a negative coefficient")
+            }
         }
     }
 }

@@ -100,6 +100,11 @@ private func witnessJSON(_ w: NotInK2Witness) -> String {
     case .t11ZeroPositive(let y, let u, let w):
         body =
             "\"y\": \(vectorJSON(y, number: \.description)), \"u\": \(vectorJSON(u, number: \.description)), \"w\": \(vectorJSON(w, number: \.description))"
+    case .charPolyPositivstellensatz(let terms):
+        let list = terms.map {
+            "[\($0.j), [\($0.exponents.map(String.init).joined(separator: ", "))], \(quoted($0.coefficient.description))]"
+        }
+        body = "\"terms\": [\n      " + list.joined(separator: ",\n      ") + "\n    ]"
     }
     return "{\"type\": \(quoted(w.typeName)), \(body)}"
 }

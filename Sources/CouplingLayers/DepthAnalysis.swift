@@ -73,6 +73,13 @@ public struct DepthAnalyzer: Sendable {
         {
             return DepthAnalysis(lowerBound: 2, upperBound: 2, shallowFactorization: exact, witness: nil, numericDepthTwo: nil)
         }
+        // The search found no positive solution: look for multipliers proving
+        // there is none (theory §4b). Bulk runs without the search skip it too.
+        if numeric, regime == .positive, evidence?.proof == nil, !(evidence.map { $0.evidence < NumericDepthTwo.tolerance } ?? false),
+            let witness = LowerBounds.positivstellensatzWitness(for: t)
+        {
+            return DepthAnalysis(lowerBound: 3, upperBound: 3, shallowFactorization: nil, witness: witness, numericDepthTwo: evidence)
+        }
         return DepthAnalysis(
             lowerBound: 2, upperBound: evidence?.proof == nil ? 3 : 2, shallowFactorization: nil,
             witness: nil, numericDepthTwo: evidence)

@@ -22,6 +22,16 @@ public enum LowerBounds {
         return principalMinorWitness(t11: b.t11, v: v, regime: regime)
     }
 
+    /// Theory §4b's multipliers (positive regime), searched up to the LP
+    /// budget of `CharPolyPositivstellensatz`: costlier than the witnesses
+    /// above, so callers try it after the numerical search found nothing.
+    public static func positivstellensatzWitness(for t: RationalMatrix) -> NotInK2Witness? {
+        let d = t.rows / 2
+        guard d >= 2, let inverse = t.inverse() else { return nil }
+        let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
+        return CharPolyPositivstellensatz.search(t11: BlockView(t).t11, v: v).map { .charPolyPositivstellensatz(terms: $0) }
+    }
+
     /// The sign certificate: for some `j < d`, all `j×j` principal minors of
     /// one matrix `>= 0` (one `> 0`) and all of the other `<= 0`.
     /// In the signed regime only the monomial form applies: signs of the

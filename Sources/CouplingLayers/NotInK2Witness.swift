@@ -15,6 +15,9 @@ public enum NotInK2Witness: Equatable, Sendable {
     case t11ZeroSigned(k: Int, y: [Rational])
     /// `T11 = 0` and `Mᵀy − u + Nᵀw = 0` with `u, w >= 0` not all zero (Farkas).
     case t11ZeroPositive(y: [Rational], u: [Rational], w: [Rational])
+    /// Multipliers `g_j` with `Σ g_j·f_j` nonzero with nonnegative
+    /// coefficients (theory §4b, `CharPolyPositivstellensatz`).
+    case charPolyPositivstellensatz(terms: [PositivstellensatzTerm])
 
     public var typeName: String {
         switch self {
@@ -22,6 +25,7 @@ public enum NotInK2Witness: Equatable, Sendable {
         case .principalMinorsMonomial: return "principal-minors-monomial"
         case .t11ZeroSigned: return "t11-zero-signed"
         case .t11ZeroPositive: return "t11-zero-positive"
+        case .charPolyPositivstellensatz: return "charpoly-positivstellensatz"
         }
     }
 
@@ -30,7 +34,7 @@ public enum NotInK2Witness: Equatable, Sendable {
     public func proves(in regime: Regime) -> Bool {
         switch self {
         case .t11ZeroSigned, .principalMinorsMonomial: return true
-        case .principalMinors, .t11ZeroPositive: return regime == .positive
+        case .principalMinors, .t11ZeroPositive, .charPolyPositivstellensatz: return regime == .positive
         }
     }
 }

@@ -205,3 +205,31 @@ extension Rational {
         }
     }
 }
+
+extension Rational {
+    /// The positive `s` for which `s·values` are integers with gcd 1 (`1`
+    /// if all are zero): scaling a homogeneous certificate by it keeps its
+    /// meaning and drops every denominator.
+    public static func primitiveScale(_ values: [Rational]) -> Rational {
+        make { s in
+            let lcm = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 1)
+            let gcd = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 1)
+            __gmpz_init_set_ui(lcm, 1)
+            __gmpz_init_set_ui(gcd, 0)
+            defer {
+                __gmpz_clear(lcm)
+                __gmpz_clear(gcd)
+                lcm.deallocate()
+                gcd.deallocate()
+            }
+            for v in values {
+                __gmpz_lcm(lcm, lcm, &v.storage.pointer.pointee._mp_den)
+                __gmpz_gcd(gcd, gcd, &v.storage.pointer.pointee._mp_num)
+            }
+            if __gmpz_cmp_ui(gcd, 0) == 0 { __gmpz_set_ui(gcd, 1) }
+            __gmpq_set_num(s, lcm)
+            __gmpq_set_den(s, gcd)
+            __gmpq_canonicalize(s)
+        }
+    }
+}

@@ -108,6 +108,10 @@ struct Depth: ParsableCommand {
         case .principalMinorsMonomial(let j, let zero): return "principal-minors-monomial (j = \(j), \(zero.rawValue) side zero)"
         case .t11ZeroSigned(let k, _): return "t11-zero-signed (γ_\(k) = 0 is forced)"
         case .t11ZeroPositive: return "t11-zero-positive (Farkas multipliers)"
+        case .charPolyPositivstellensatz(let terms):
+            let degree = terms.map { $0.j + $0.exponents.reduce(0, +) }.max() ?? 0
+            return
+                "charpoly-positivstellensatz (\(terms.count) multiplier terms, degree \(degree): Σ g_j·f_j has only nonnegative coefficients)"
         }
     }
 }

@@ -221,3 +221,33 @@ import ExactLinearAlgebra
         #expect(!CertificateVerifier.verify(json: identity.jsonText).isAccepted)
     }
 }
+
+@Suite struct PositivstellensatzWitnessTests {
+    /// `[I 2I; I I]`: T11 = I and V = −I, so g_1 = 1 gives
+    /// σ = f_1 = δ_1 + δ_2 + w_1 + w_2, the sign witness as a multiplier.
+    let t = RationalMatrix.blocks(.identity(2), 2 * .identity(2), .identity(2), .identity(2))
+
+    func certificate(_ regime: Regime, coefficient: Rational) -> String {
+        let term = PositivstellensatzTerm(j: 1, exponents: [0, 0, 0, 0], coefficient: coefficient)
+        return Certificate(regime: regime, matrix: t, claim: .notInK2(.charPolyPositivstellensatz(terms: [term]))).jsonText
+    }
+
+    @Test func provesOnlyInThePositiveRegime() {
+        #expect(CertificateVerifier.verify(json: certificate(.positive, coefficient: 5)).isAccepted)
+        CertificateTests().rejects(certificate(.signed, coefficient: 5), containing: "proves nothing in the signed regime")
+        CertificateTests().rejects(certificate(.positive, coefficient: -1), containing: "negative coefficient")
+    }
+
+    @Test func termsAreReadStrictly() {
+        let good = certificate(.positive, coefficient: 1)
+        #expect(good.contains("[1, [0, 0, 0, 0], \"1\"]"))
+        for (bad, fragment) in [
+            ("[1, [0, 0, 0, 0], \"1\"]", "[1, [0, 0, 0], \"1\"]"), ("[1, [0, 0, 0, 0], \"1\"]", "[1, [0, 0, 0, \"0\"], \"1\"]"),
+            ("[1, [0, 0, 0, 0], \"1\"]", "[1, [0, 0, 0, 0], \"0\"]"), ("[1, [0, 0, 0, 0], \"1\"]", "[3, [0, 0, 0, 0], \"1\"]"),
+            ("[1, [0, 0, 0, 0], \"1\"]", "[1, [0, 0, 0, 0], \"1\"], [1, [0, 0, 0, 0], \"2\"]"),
+            ("[1, [0, 0, 0, 0], \"1\"]", "[1, [0, 0, 0, 0], 1]"), ("[1, [0, 0, 0, 0], \"1\"]", "[1.0, [0, 0, 0, 0], \"1\"]"),
+        ] {
+            #expect(!CertificateVerifier.verify(json: good.replacingOccurrences(of: bad, with: fragment)).isAccepted, "\(fragment)")
+        }
+    }
+}

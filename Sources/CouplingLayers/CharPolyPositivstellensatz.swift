@@ -1,0 +1,205 @@
+import ExactLinearAlgebra
+
+/// One term `c · δ^e[0..<d] · w^e[d..<2d]` of the multiplier `g_j` of a
+/// `charpoly-positivstellensatz` witness (docs/certificate-format.md §6.5).
+public struct PositivstellensatzTerm: Equatable, Sendable {
+    public let j: Int
+    /// Exponents of `δ_1 … δ_d, w_1 … w_d`.
+    public let exponents: [Int]
+    public let coefficient: Rational
+
+    public init(j: Int, exponents: [Int], coefficient: Rational) {
+        self.j = j
+        self.exponents = exponents
+        self.coefficient = coefficient
+    }
+}
+
+/// Theory §4b: multipliers `g_j` such that `σ = Σ_j g_j·f_j` has only
+/// nonnegative coefficients, one of them positive, where
+/// `f_j = Σ_{|I|=j} M_I(T11)·δ^I − Σ_{|I|=j} M_I(V)·w^I` are the
+/// characteristic-polynomial equations of `K_2(positive)` with `w = 1/γ`.
+/// A positive solution would make `σ` vanish on the open orthant, where a
+/// nonzero polynomial with nonnegative coefficients is positive; so the
+/// multipliers prove `T ∉ K_2(positive)`. The sign witness is the case
+/// `g_j = ±1`.
+///
+/// The search is a linear program per total degree `D` over the matrix `M`
+/// whose columns are `monomial·f_j` (all monomials of degree `D − j`):
+/// binary64 finds a vertex, exact rational arithmetic rebuilds it from its
+/// zero pattern (`multipliers`), so nothing unproven is ever returned. An
+/// exact simplex alone took minutes at `d = 4, D = 4`: pivoting grows the
+/// rationals with every step.
+public enum CharPolyPositivstellensatz {
+    /// Check budget, for the verifier and the search alike: at most this
+    /// many terms, this total degree per term, and this many monomial
+    /// products `Σ_terms |f_j|` (each `f_j` has at most `2·C(d, j)` terms).
+    public static let maximumTerms = 1 << 16
+    public static let maximumTermDegree = 64
+    public static let maximumProducts = 1 << 20
+    /// Search budget: the number of degree-`D` monomials (LP columns). At
+    /// 330 (`d = 4, D = 4`) one LP takes about a second.
+    public static let maximumMonomials = 330
+    /// And at most this total degree `D` (it bounds `d = 2`, where the
+    /// monomial budget alone would allow `D = 10`; certificates seen need `D <= 6`).
+    public static let maximumSearchDegree = 6
+
+    /// `f_j` as (exponents, coefficient) pairs, zero coefficients dropped.
+    public static func equation(_ j: Int, t11: RationalMatrix, v: RationalMatrix) -> [([Int], Rational)] {
+        let d = t11.rows
+        var terms: [([Int], Rational)] = []
+        for (block, offset, sign) in [(t11, 0, 1), (v, d, -1)] {
+            for (indices, minor) in block.principalMinors(order: j) where !minor.isZero {
+                var e = [Int](repeating: 0, count: 2 * d)
+                for i in indices { e[offset + i] = 1 }
+                terms.append((e, sign > 0 ? minor : minor.negated))
+            }
+        }
+        return terms
+    }
+
+    /// Why `terms` exceed the check budget or are malformed for `d`, or `nil`.
+    /// Costs no determinant.
+    public static func budgetViolation(_ terms: [PositivstellensatzTerm], d: Int) -> String? {
+        guard !terms.isEmpty, terms.count <= maximumTerms else { return "between 1 and \(maximumTerms) terms are allowed" }
+        var products = 0
+        var seen = Set<[Int]>()
+        for (k, term) in terms.enumerated() {
+            guard term.j >= 1, term.j <= d else { return "terms[\(k)]: j must be in 1..\(d)" }
+            let count = LowerBounds.minorCount(d, term.j)
+            guard count <= LowerBounds.maximumMinorCount else {
+                return "terms[\(k)]: C(d, j) exceeds the work budget of \(LowerBounds.maximumMinorCount)"
+            }
+            guard term.exponents.count == 2 * d, term.exponents.allSatisfy({ $0 >= 0 }),
+                term.exponents.reduce(0, +) <= maximumTermDegree
+            else { return "terms[\(k)]: exponents must be \(2 * d) integers >= 0 of total degree <= \(maximumTermDegree)" }
+            guard !term.coefficient.isZero else { return "terms[\(k)]: the coefficient is 0" }
+            guard seen.insert([term.j] + term.exponents).inserted else { return "terms[\(k)] repeats an earlier (j, exponents)" }
+            products += 2 * count
+            guard products <= maximumProducts else { return "the terms exceed the work budget of \(maximumProducts) products" }
+        }
+        return nil
+    }
+
+    /// `σ = Σ g_j·f_j` by monomial, zero coefficients dropped.
+    public static func combination(_ terms: [PositivstellensatzTerm], t11: RationalMatrix, v: RationalMatrix)
+        -> [[Int]: Rational]
+    {
+        var equations: [Int: [([Int], Rational)]] = [:]
+        var sigma: [[Int]: Rational] = [:]
+        for term in terms {
+            let f = equations[term.j] ?? equation(term.j, t11: t11, v: v)
+            equations[term.j] = f
+            for (e, c) in f {
+                let monomial = zip(e, term.exponents).map { $0 + $1 }
+                sigma[monomial, default: .zero] += term.coefficient * c
+            }
+        }
+        return sigma.filter { !$0.value.isZero }
+    }
+
+    /// Whether `σ` is nonzero with every coefficient `>= 0`.
+    public static func proves(_ terms: [PositivstellensatzTerm], t11: RationalMatrix, v: RationalMatrix) -> Bool {
+        let sigma = combination(terms, t11: t11, v: v)
+        return !sigma.isEmpty && sigma.values.allSatisfy { $0.sign > 0 }
+    }
+
+    /// Multipliers of the smallest total degree `D` (from 2: degree 1 is the
+    /// sign witness `j = 1`) within `maximumMonomials`, or `nil`.
+    public static func search(t11: RationalMatrix, v: RationalMatrix) -> [PositivstellensatzTerm]? {
+        let d = t11.rows
+        let orders = (1...max(d, 1)).filter { LowerBounds.minorCount(d, $0) <= LowerBounds.maximumMinorCount }
+        let equations = Dictionary(uniqueKeysWithValues: orders.map { ($0, equation($0, t11: t11, v: v)) })
+        var degree = 2
+        while degree <= maximumSearchDegree, LowerBounds.minorCount(2 * d + degree - 1, degree) <= maximumMonomials {
+            if let terms = search(equations: equations, d: d, degree: degree),
+                budgetViolation(terms, d: d) == nil, proves(terms, t11: t11, v: v)
+            {
+                return terms
+            }
+            degree += 1
+        }
+        return nil
+    }
+
+    private static func search(equations: [Int: [([Int], Rational)]], d: Int, degree: Int) -> [PositivstellensatzTerm]? {
+        var columns: [(j: Int, multiplier: [Int])] = []
+        for j in equations.keys.sorted() where j <= degree && !(equations[j]!.isEmpty) {
+            for m in monomials(variables: 2 * d, degree: degree - j) { columns.append((j, m)) }
+        }
+        var rowIndex: [[Int]: Int] = [:]
+        var entries: [(row: Int, column: Int, value: Rational)] = []
+        for (c, column) in columns.enumerated() {
+            for (e, value) in equations[column.j]! {
+                let monomial = zip(e, column.multiplier).map { $0 + $1 }
+                let row = rowIndex[monomial] ?? rowIndex.count
+                rowIndex[monomial] = row
+                entries.append((row, c, value))
+            }
+        }
+        guard !columns.isEmpty else { return nil }
+        var m = RationalMatrix.zero(rowIndex.count, columns.count)
+        for (row, column, value) in entries { m[row, column] = value }
+        guard let x = multipliers(m) else { return nil }
+        // σ is homogeneous in the coefficients: integers with gcd 1 are shortest.
+        let scale = Rational.primitiveScale(x)
+        return zip(columns, x).filter { !$0.1.isZero }.map {
+            PositivstellensatzTerm(j: $0.0.j, exponents: $0.0.multiplier, coefficient: scale * $0.1)
+        }
+    }
+
+    /// Some `x` with `σ = M·x` nonzero and `σ >= 0`, or `nil`. A binary64
+    /// simplex on `M·(x⁺ − x⁻) − s = 0, Σs = 1` proposes which coefficients
+    /// of `σ` vanish (`Z`) and which multipliers are used (`X`); the exact
+    /// step takes the kernel of `M[Z, X]`, fixes its free coordinates to the
+    /// float solution rounded to short dyadics (exactly ±1 when the kernel is
+    /// a line) and accepts `x` only if `M·x` is exactly nonnegative.
+    static func multipliers(_ m: RationalMatrix) -> [Rational]? {
+        let r = m.rows, c = m.columns
+        let system = RationalMatrix(rows: r + 1, columns: 2 * c + r) { i, j in
+            if i == r { return j >= 2 * c ? .one : .zero }
+            if j < c { return m[i, j] }
+            if j < 2 * c { return m[i, j - c].negated }
+            return j - 2 * c == i ? Rational(-1) : .zero
+        }
+        let rhs = (0...r).map { $0 == r ? Rational.one : .zero }
+        guard let y = ExactLinearProgram.phaseOneBinary64(system, rhs) else { return nil }
+        let float = (0..<c).map { y[$0] - y[c + $0] }
+        let used = (0..<c).filter { float[$0] != 0 }
+        let vanishing = (0..<r).filter { y[2 * c + $0] == 0 }
+        guard !used.isEmpty else { return nil }
+        let (form, pivots) = m.submatrix(rows: vanishing, columns: used).reducedRowEchelonForm()
+        let free = (0..<used.count).filter { !pivots.contains($0) }
+        guard let largest = free.map({ abs(float[used[$0]]) }).max(), largest > 0 else { return nil }
+        for bits in [0, 20, 40] {
+            var xUsed = [Rational](repeating: .zero, count: used.count)
+            for f in free {
+                let t = float[used[f]] / largest
+                xUsed[f] = bits == 0 ? Rational(t > 0 ? 1 : t < 0 ? -1 : 0) : Rational(Int((t * Double(1 << bits)).rounded()), 1 << bits)
+            }
+            if bits == 0 && free.count > 1 { continue }
+            for (row, p) in pivots.enumerated() {
+                var sum = Rational.zero
+                for f in free where !xUsed[f].isZero { sum -= form[row, f] * xUsed[f] }
+                xUsed[p] = sum
+            }
+            var x = [Rational](repeating: .zero, count: c)
+            for (k, j) in used.enumerated() { x[j] = xUsed[k] }
+            let sigma = m.applied(to: x)
+            if sigma.allSatisfy({ $0.sign >= 0 }), sigma.contains(where: { $0.sign > 0 }) { return x }
+        }
+        return nil
+    }
+
+    /// Exponent vectors of all monomials of total degree `degree` in
+    /// `variables` variables, in lexicographically decreasing order.
+    static func monomials(variables: Int, degree: Int) -> [[Int]] {
+        guard variables > 0 else { return degree == 0 ? [[]] : [] }
+        if variables == 1 { return [[degree]] }
+        var out: [[Int]] = []
+        for first in stride(from: degree, through: 0, by: -1) {
+            for rest in monomials(variables: variables - 1, degree: degree - first) { out.append([first] + rest) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,84 @@
+import Testing
+import CouplingLayers
+import ExactLinearAlgebra
+
+@Suite struct PositivstellensatzTests {
+    /// A Gaussian matrix on the 2^-10 grid (d = 3) with no sign or monomial
+    /// witness and no positive numerical solution of the depth-2 equations.
+    static let undecidedBySigns: RationalMatrix = {
+        let rows = [
+            "-0.0888671875 -0.3720703125 -0.7275390625 1.8271484375 -0.7841796875 0.0390625",
+            "-1.4501953125 0.076171875 0.79296875 0.5 0.703125 0.9228515625",
+            "0.8740234375 -0.0576171875 -2.1044921875 -0.78125 0.3349609375 -0.4912109375",
+            "0.6640625 0.7763671875 0.02734375 1.859375 -0.9951171875 0.9111328125",
+            "-0.4921875 -0.80078125 0.568359375 -0.6357421875 0.8388671875 -1.1865234375",
+            "0.015625 -0.86328125 -0.2548828125 -0.3916015625 -1.1484375 0.63671875",
+        ]
+        return RationalMatrix(rows.map { $0.split(separator: " ").map { try! Rational(parsing: String($0)) } })
+    }()
+
+    static func blocks(_ t: RationalMatrix) -> (t11: RationalMatrix, v: RationalMatrix) {
+        let d = t.rows / 2
+        return (BlockView(t).t11, t.inverse()!.block(rows: d..<(2 * d), columns: d..<(2 * d)))
+    }
+
+    @Test func findsMultipliersWhereNoSignWitnessExists() throws {
+        let t = Self.undecidedBySigns
+        #expect(LowerBounds.witness(for: t, regime: .positive) == nil)
+        let (t11, v) = Self.blocks(t)
+        let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v))
+        #expect(CharPolyPositivstellensatz.budgetViolation(terms, d: 3) == nil)
+        #expect(CharPolyPositivstellensatz.proves(terms, t11: t11, v: v))
+        // Coefficients are integers with gcd 1, so the certificate is as short as its support allows.
+        #expect(terms.allSatisfy { $0.coefficient.isInteger })
+        let analysis = try DepthAnalyzer(seed: 0).analyze(t, regime: .positive)
+        #expect(analysis.proven && analysis.lowerBound == 3)
+        #expect(analysis.witness?.typeName == "charpoly-positivstellensatz")
+    }
+
+    /// σ is linear in the multipliers: a positive multiple still proves,
+    /// the negated multipliers give −σ and must not.
+    @Test func scalingKeepsAndNegationBreaksTheProof() throws {
+        let (t11, v) = Self.blocks(Self.undecidedBySigns)
+        let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v))
+        let scaled = terms.map { PositivstellensatzTerm(j: $0.j, exponents: $0.exponents, coefficient: Rational(3, 7) * $0.coefficient) }
+        #expect(CharPolyPositivstellensatz.proves(scaled, t11: t11, v: v))
+        let negated = terms.map { PositivstellensatzTerm(j: $0.j, exponents: $0.exponents, coefficient: $0.coefficient.negated) }
+        #expect(!CharPolyPositivstellensatz.proves(negated, t11: t11, v: v))
+    }
+
+    /// Products of two positive pairs are in K_2(positive): no multipliers
+    /// may exist, so any the search returned would expose a soundness bug.
+    @Test func productsOfTwoPositivePairsGetNoMultipliers() throws {
+        var rng = SeededGenerator(seed: 5)
+        for d in 2...3 {
+            for _ in 0..<(d == 2 ? 3 : 1) {
+                let t = CouplingPair.product([
+                    DepthAnalysisTests.randomPair(d, .positive, &rng), DepthAnalysisTests.randomPair(d, .positive, &rng),
+                ])
+                let (t11, v) = Self.blocks(t)
+                #expect(CharPolyPositivstellensatz.search(t11: t11, v: v) == nil)
+            }
+        }
+    }
+
+    @Test func malformedOrOversizedTermsAreNamed() {
+        func term(_ j: Int, _ e: [Int], _ c: Int = 1) -> PositivstellensatzTerm {
+            PositivstellensatzTerm(j: j, exponents: e, coefficient: Rational(c))
+        }
+        let ok = term(1, [1, 0, 0, 0])
+        #expect(CharPolyPositivstellensatz.budgetViolation([ok], d: 2) == nil)
+        #expect(CharPolyPositivstellensatz.budgetViolation([], d: 2) != nil)
+        #expect(CharPolyPositivstellensatz.budgetViolation([term(3, [0, 0, 0, 0])], d: 2) != nil)
+        #expect(CharPolyPositivstellensatz.budgetViolation([term(1, [1, 0, 0])], d: 2) != nil)
+        #expect(CharPolyPositivstellensatz.budgetViolation([term(1, [-1, 0, 0, 0])], d: 2) != nil)
+        #expect(CharPolyPositivstellensatz.budgetViolation([term(1, [65, 0, 0, 0])], d: 2) != nil)
+        #expect(CharPolyPositivstellensatz.budgetViolation([term(1, [1, 0, 0, 0], 0)], d: 2) != nil)
+        #expect(CharPolyPositivstellensatz.budgetViolation([ok, term(1, [1, 0, 0, 0], 2)], d: 2) != nil)
+        // C(15, 7) = 6435 minors exceed the principal-minor budget.
+        #expect(CharPolyPositivstellensatz.budgetViolation([term(7, [Int](repeating: 0, count: 30))], d: 15) != nil)
+        // 2·C(12, 6) = 1848 products per term: 568 distinct terms pass 2^20.
+        let many = (0..<568).map { k in term(6, (0..<24).map { $0 == k % 24 ? k / 24 + 1 : 0 }) }
+        #expect(CharPolyPositivstellensatz.budgetViolation(many, d: 12)?.contains("work budget") == true)
+    }
+}
