@@ -31,6 +31,8 @@ func fail(_ error: Error, file: String? = nil) -> ExitCode {
     let isInternal: Bool
     switch error {
     case DecompositionError.internalFailure, is SearchError: isInternal = true
+    case DecompositionError.methodDeclined:
+        return fail(file.map { "\($0): \(error)" } ?? "\(error)", ExitStatus.noCertifiedResult)
     case let failure as CertifiedFloatDecomposition.Failure:
         if case .noCertifiedResult = failure {
             return fail(file.map { "\($0): \(failure)" } ?? "\(failure)", ExitStatus.noCertifiedResult)
