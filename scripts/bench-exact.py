@@ -3,20 +3,26 @@
 
 For each d, a seeded random integer matrix (entries in [-9, 9], det > 0) is
 decomposed by `flowproof decompose` and the certificate re-checked by
-`flowproof verify`. Two FLINT peers run on the same data, in-process:
-`fmpq_mat.inv` of the matrix (the issue's reference), and the product of the
+`flowproof verify`. Two FLINT peers run on the same data: `fmpq_mat.inv` of
+the matrix (the issue's reference, in-process), and the product of the
 certificate's layers as `fmpq_mat` (the work `verify` does, on FLINT's
-kernels instead of flowproof's). Runs alternate (flowproof, flint,
-flowproof, ...) and medians are reported. Heights are max bits of any
-numerator or denominator. A second table decomposes the channel swap
-`[0 I; I 0]` (the permutation target: every entry <= 8 bits). Each table
-runs once per `--prefer` mode: `height` (block LDU construction, depth about
-3·log2(d) + 5) and `depth` (depth <= 3, entries grow with d); the `method`
-column is the construction `decompose` chose (rank-one, commutator, ...).
+kernels instead of flowproof's; in a child process under the same timeout).
+Runs alternate (flowproof, flint, flowproof, ...) and medians are reported;
+once a decompose takes over 10 s its first round is the only one. Heights
+are max bits of any numerator or denominator. A second table decomposes the
+channel swap `[0 I; I 0]` (the permutation target: every entry <= 8 bits).
 
-Usage: scripts/bench-exact.py [--d 4 8 16] [--swap-d 64] [--prefer height depth] [--repeats 3] [--timeout 300]
+Each `--modes` entry is one set of rows: `rank-one` and `commutator`
+(`--method`, depth 3 by theory §5.3's or §5's construction), `auto` (the
+default `decompose`: smallest depth-3 certificate within a work budget) and
+`height` (`--prefer height`: block LDU, depth about 3·log2(d) + 5). A run
+over `--timeout` seconds prints "timeout (> N s)", and the larger d of that
+mode print "not run" instead of timing out again; a forced method that does
+not apply (rank-one on the swap) prints "declined".
+
+Usage: scripts/bench-exact.py [--d 4 8 16] [--swap-d 64] [--modes rank-one commutator height] [--repeats 3] [--timeout 300]
 """
-import argparse, json, os, random, statistics, subprocess, sys, tempfile, time
+import argparse, json, multiprocessing, os, random, statistics, subprocess, sys, tempfile, time
 
 try:
     import flint
@@ -69,36 +75,55 @@ def chain_product(factors):
         result = result * factor
     return result
 
+MODES = {
+    "rank-one": ["--method", "rank-one"],
+    "commutator": ["--method", "commutator"],
+    "auto": [],
+    "height": ["--prefer", "height"],
+}
+
+# `decompose` exit status when a forced method does not apply.
+DECLINED = 3
+
+class Timeout(Exception):
+    pass
+
+class Declined(Exception):
+    pass
+
 def timed(command, timeout):
     start = time.perf_counter()
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return None, None
+        raise Timeout
+    if out.returncode == DECLINED:
+        raise Declined
     if out.returncode != 0:
         sys.exit(f"{' '.join(command)} failed: {out.stderr.strip()}")
     return time.perf_counter() - start, out.stdout
 
-def flowproof_round(args, prefer, source, cert):
-    """One timed `decompose --out` and `verify` of its certificate, or None on timeout."""
-    decompose, out = timed([args.flowproof, "decompose", source, "--prefer", prefer, "--out", cert, "--json"], args.timeout)
-    if decompose is None:
-        return None
-    verify, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
-    return decompose, json.loads(out), verify if verify is not None else float("inf")
+def flowproof_round(args, mode, source, cert):
+    """One timed `decompose --out` and `verify` of its certificate."""
+    decompose, out = timed([args.flowproof, "decompose", source, *MODES[mode], "--out", cert, "--json"], args.timeout)
+    try:
+        verify, _ = timed([args.flowproof, "verify", cert, "--quiet"], args.timeout)
+    except Timeout:
+        verify = None
+    return decompose, json.loads(out), verify
 
-def repeated_rounds(args, prefer, source, cert, between=lambda: None):
-    """`--repeats` flowproof rounds, `between()` after each (the FLINT peers,
-    so runs alternate); the decompose and verify times and the last summary."""
+def repeated_rounds(args, mode, source, cert, between=lambda: None):
+    """Up to `--repeats` flowproof rounds, `between()` after each (the FLINT
+    peers, so runs alternate); the decompose and verify times and the last
+    summary. Rounds after one over 10 s would only add minutes of noise."""
     decompose, verify, summary = [], [], None
     for _ in range(args.repeats):
-        result = flowproof_round(args, prefer, source, cert)
-        if result is None:
-            break
-        seconds, summary, checked = result
+        seconds, summary, checked = flowproof_round(args, mode, source, cert)
         decompose.append(seconds)
         verify.append(checked)
         between()
+        if seconds > 10:
+            break
     return decompose, verify, summary
 
 def in_process(body):
@@ -106,56 +131,99 @@ def in_process(body):
     value = body()
     return time.perf_counter() - start, value
 
+def layer_product(cert, m, results):
+    """Child process: seconds for FLINT's product of the layers (parsing is
+    not timed), or an error if it differs from `m`."""
+    layers = layer_matrices(cert)
+    seconds, p = in_process(lambda: chain_product(layers))
+    results.put(seconds if p == flint.fmpq_mat(m) else "FLINT's product of the certificate's layers differs from T")
+
+def flint_layer_product(cert, m, timeout):
+    """Seconds for FLINT's product of the layers, or None after `timeout`
+    (a 180000-bit certificate can take FLINT many minutes)."""
+    results = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=layer_product, args=(cert, m, results))
+    child.start()
+    child.join(timeout)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return None
+    result = results.get()
+    if isinstance(result, str):
+        sys.exit(f"{cert}: {result}")
+    return result
+
 def write(path, m):
     with open(path, "w") as f:
         f.write("\n".join(" ".join(map(str, row)) for row in m) + "\n")
+
+def seconds_text(x, width, digits=3):
+    return f"{'> timeout':>{width}}" if x is None else f"{x:>{width}.{digits}f}"
+
+def ratio_text(x, y, width, digits=0):
+    return f"{'-':>{width}}" if x is None or y is None else f"{x / y:>{width - 1}.{digits}f}x"
+
+def random_rows(args, tmp):
+    print(f"{'mode':>10} {'method':>10} {'d':>3} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'flint inv s':>12} {'flint mul s':>12} "
+          f"{'dec/inv':>8} {'ver/mul':>8} {'cert bits':>10} {'inv bits':>9} {'ratio':>6}")
+    for mode in args.modes:
+        stopped = None
+        for d in args.d:
+            if stopped:
+                print(f"{mode:>10} {'':>10} {d:>3} {'':>5} {'not run':>12} (timed out at d = {stopped})", flush=True)
+                continue
+            m = matrix(d, 1000 + d)
+            source, cert = os.path.join(tmp, f"m{d}.txt"), os.path.join(tmp, f"m{d}-{mode}.json")
+            write(source, m)
+            fq = flint.fmpq_mat(m)
+            inverse, product = [], []
+            def flint_peers():
+                inverse.append(in_process(fq.inv)[0])
+                product.append(flint_layer_product(cert, m, args.timeout))
+            try:
+                decompose, verify, summary = repeated_rounds(args, mode, source, cert, flint_peers)
+            except (Timeout, Declined) as outcome:
+                text = f"timeout (> {args.timeout:.0f} s)" if isinstance(outcome, Timeout) else "declined (exit 3)"
+                print(f"{mode:>10} {'':>10} {d:>3} {'':>5} {text:>12}", flush=True)
+                stopped = d if isinstance(outcome, Timeout) else None
+                continue
+            inv_bits = height(fq.inv().entries())
+            md, mi = statistics.median(decompose), statistics.median(inverse)
+            mv, mp = (None if None in x else statistics.median(x) for x in (verify, product))
+            print(f"{mode:>10} {summary['method']:>10} {d:>3} {summary['depth']:>5} {md:>12.3f} {seconds_text(mv, 9)} {mi:>12.5f} {seconds_text(mp, 12, 5)} "
+                  f"{ratio_text(md, mi, 8)} {ratio_text(mv, mp, 8, 2)} {summary['heightBits']:>10} {inv_bits:>9} {summary['heightBits'] / inv_bits:>5.1f}x",
+                  flush=True)
+
+def swap_rows(args, tmp):
+    print(f"\n{'mode':>10} {'method':>10} {'swap d':>6} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'cert bits':>10}")
+    for mode, d in ((mode, d) for mode in args.modes for d in args.swap_d):
+        source, cert = os.path.join(tmp, f"swap{d}.txt"), os.path.join(tmp, f"swap{d}-{mode}.json")
+        write(source, swap(d))
+        try:
+            decompose, verify, summary = repeated_rounds(args, mode, source, cert)
+        except (Timeout, Declined) as outcome:
+            text = f"timeout (> {args.timeout:.0f} s)" if isinstance(outcome, Timeout) else "declined (exit 3)"
+            print(f"{mode:>10} {'':>10} {d:>6} {'':>5} {text:>12}", flush=True)
+            continue
+        print(f"{mode:>10} {summary['method']:>10} {d:>6} {summary['depth']:>5} {statistics.median(decompose):>12.3f} {seconds_text(None if None in verify else statistics.median(verify), 9)} "
+              f"{summary['heightBits']:>10}", flush=True)
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--d", type=int, nargs="+", default=[4, 8, 16])
     parser.add_argument("--swap-d", type=int, nargs="*", default=[64])
-    parser.add_argument("--prefer", nargs="+", choices=["height", "depth"], default=["height", "depth"])
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=["rank-one", "commutator", "height"])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per decompose, verify or FLINT product")
     parser.add_argument("--flowproof", default=".build/release/flowproof")
     args = parser.parse_args()
     if not os.path.exists(args.flowproof):
         subprocess.run(["swift", "build", "-c", "release", "--product", "flowproof"], check=True)
-    print(f"{'prefer':>6} {'method':>10} {'d':>3} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'flint inv s':>12} {'flint mul s':>12} "
-          f"{'dec/inv':>8} {'ver/mul':>8} {'cert bits':>10} {'inv bits':>9} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:
-        for prefer, d in ((prefer, d) for prefer in args.prefer for d in args.d):
-            m = matrix(d, 1000 + d)
-            source, cert = os.path.join(tmp, f"m{d}.txt"), os.path.join(tmp, f"m{d}.json")
-            write(source, m)
-            fq = flint.fmpq_mat(m)
-            inverse, product, layers = [], [], []
-            def flint_peers():
-                inverse.append(in_process(fq.inv)[0])
-                layers[:] = layers or layer_matrices(cert)
-                seconds, p = in_process(lambda: chain_product(layers))
-                if p != fq:
-                    sys.exit(f"d = {d}: FLINT's product of the certificate's layers differs from T")
-                product.append(seconds)
-            decompose, verify, summary = repeated_rounds(args, prefer, source, cert, flint_peers)
-            if not decompose:
-                print(f"{prefer:>6} {d:>3} {'':>5} {'timeout':>12} (> {args.timeout:.0f} s)")
-                continue
-            inv_bits = height(fq.inv().entries())
-            md, mv, mi, mp = (statistics.median(x) for x in (decompose, verify, inverse, product))
-            print(f"{prefer:>6} {summary['method']:>10} {d:>3} {summary['depth']:>5} {md:>12.3f} {mv:>9.3f} {mi:>12.5f} {mp:>12.5f} {md / mi:>7.0f}x {mv / mp:>7.2f}x "
-                  f"{summary['heightBits']:>10} {inv_bits:>9} {summary['heightBits'] / inv_bits:>5.1f}x", flush=True)
+        random_rows(args, tmp)
         if args.swap_d:
-            print(f"\n{'prefer':>6} {'method':>10} {'swap d':>6} {'depth':>5} {'decompose s':>12} {'verify s':>9} {'cert bits':>10}")
-        for prefer, d in ((prefer, d) for prefer in args.prefer for d in args.swap_d):
-            source, cert = os.path.join(tmp, f"swap{d}.txt"), os.path.join(tmp, f"swap{d}.json")
-            write(source, swap(d))
-            decompose, verify, summary = repeated_rounds(args, prefer, source, cert)
-            if not decompose:
-                print(f"{prefer:>6} {d:>6} {'':>5} {'timeout':>12} (> {args.timeout:.0f} s)")
-                continue
-            print(f"{prefer:>6} {summary['method']:>10} {d:>6} {summary['depth']:>5} {statistics.median(decompose):>12.3f} {statistics.median(verify):>9.3f} "
-                  f"{summary['heightBits']:>10}", flush=True)
+            swap_rows(args, tmp)
 
 if __name__ == "__main__":
     main()

@@ -214,3 +214,41 @@ def test_prefer_height_same_seed_same_certificate(tmp_path, example, regime):
 def test_prefer_height_is_exact_only():
     r = run("decompose", "examples/swap-d2.txt", "--prefer", "height", "--arith", "float")
     assert r.returncode == 64 and "--prefer height applies to --arith exact" in r.stderr
+
+
+@pytest.mark.parametrize("example,method", [("swap-d2.txt", "rank-one"), ("two-identity-d2.mtx", "rank-one"),
+                                            ("random-d3.txt", "monomial")])
+def test_forced_method_that_does_not_apply_is_exit_3(tmp_path, example, method):
+    """Non-cyclic blocks refuse the rank-one construction, non-permutations
+    the monomial one: one line naming the method, no certificate."""
+    cert = tmp_path / "cert.json"
+    r = run("decompose", os.path.join("examples", example), "--method", method, "--out", cert)
+    assert_clean_failure(r, 3)
+    assert f"the {method} method does not apply" in r.stderr and "--method auto" in r.stderr
+    assert not cert.exists()
+
+
+@pytest.mark.parametrize("method", ["rank-one", "commutator"])
+def test_forced_method_is_depth_3_by_that_method_and_verifies(tmp_path, method):
+    cert = tmp_path / "cert.json"
+    r = run("decompose", "examples/random-d3.txt", "--method", method, "--json", "--out", cert)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["method"] == method and summary["depth"] == 3 and summary["verified"]
+    assert run("verify", cert, "--quiet").returncode == 0
+
+
+@pytest.mark.parametrize("args", [["--method", "fastest"], ["--method", "rank-one", "--prefer", "height"],
+                                  ["--method", "commutator", "--arith", "float"]])
+def test_method_bad_combinations_are_64(args):
+    r = run("decompose", "examples/swap-d2.txt", *args)
+    assert r.returncode == 64, (r.stdout, r.stderr)
+
+
+def test_help_decompose_documents_method():
+    r = run("help", "decompose")
+    assert r.returncode == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    assert "--method <method>" in text
+    for value in ("auto", "rank-one", "commutator", "monomial", "exit 3"):
+        assert value in text, value

@@ -8,8 +8,13 @@ import ExactLinearAlgebra
 /// sufficient condition with `T'11 = H` and `(T'⁻¹)22 = (KE)⁻¹H(KE)`, where
 /// `H·C = K⁻¹·H·K` is a commutator factorization of `C = F E⁻¹ ∈ SL_d`.
 enum DepthThreeConstruction {
+    /// The monomial path for signed permutations, else the commutator step.
     static func factor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
-        if let monomial = permutationFactor(t, rng: &rng) { return monomial }
+        permutationFactor(t, rng: &rng) ?? commutatorFactor(t, rng: &rng)
+    }
+
+    /// The commutator step on any input, signed permutations included.
+    static func commutatorFactor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
         let d = t.rows / 2
         // Step 1: Δ = diag(1/det T, 1, …, 1; I) so that det(TΔ) = 1.
         let det = t.determinant

@@ -8,6 +8,9 @@ public enum DecompositionError: Error, Equatable, CustomStringConvertible {
     case singular
     case determinantNegative(String)
     case internalFailure(String)
+    /// A depth-3 method forced by `DepthThreeMethod` does not apply to this
+    /// input (no certified result, not an internal error).
+    case methodDeclined(DepthThreeMethod, String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,8 @@ public enum DecompositionError: Error, Equatable, CustomStringConvertible {
             let text = det.description.count <= 60 ? "det = \(det)" : "det (\(det.description.count) characters)"
             return "\(text) < 0; coupling networks preserve orientation (every layer has det > 0), so no network represents it"
         case .internalFailure(let why): return "internal error: \(why)"
+        case .methodDeclined(let method, let why):
+            return "the \(method.rawValue) method does not apply: \(why); --method auto picks one that does"
         }
     }
 }
@@ -60,6 +65,21 @@ public enum ExactPreference: String, CaseIterable, Sendable {
     case height
 }
 
+/// Which exact depth-3 construction `decompose` runs (with `prefer: .depth`).
+public enum DepthThreeMethod: String, CaseIterable, Sendable {
+    /// Depth 1 or easy depth 2 when they apply, else the smallest
+    /// certificate among the depth-3 methods within a deterministic work
+    /// budget.
+    case auto
+    /// Forces `RankOneConstruction` (theory §5.3); declines non-cyclic
+    /// `T11` or `V`.
+    case rankOne = "rank-one"
+    /// Forces theory §5's commutator step, also on signed permutations.
+    case commutator
+    /// Forces theory §5.1's monomial path; signed permutations only.
+    case monomial
+}
+
 /// Decomposes rational `2d × 2d` matrices with `det > 0` into coupling pairs
 /// of minimal easy depth: 1 when `T ∈ K_1`, 2 when an exact depth-2
 /// factorization is easy to get, otherwise the depth-3 construction.
@@ -87,18 +107,22 @@ public struct ExactDecomposer: Sendable {
     }
 
     /// `stage` is called with a short description as each phase starts
-    /// (for progress display on long runs).
+    /// (for progress display on long runs). A `method` other than `.auto`
+    /// skips depths 1 and 2 and runs only that depth-3 construction, or
+    /// throws `.methodDeclined`; it requires `preference == .depth`.
     public func decompose(
         _ t: RationalMatrix, regime: Regime, prefer preference: ExactPreference = .depth,
-        stage: (String) -> Void = { _ in }
+        method forced: DepthThreeMethod = .auto, stage: (String) -> Void = { _ in }
     ) throws(DecompositionError) -> ExactFactorization {
+        precondition(forced == .auto || preference == .depth, "a forced depth-3 method needs prefer: .depth")
         stage("checking size and determinant")
         try Self.validate(t)
         var rng = SeededGenerator(seed: seed)
         let (method, layers) =
-            switch preference {
-            case .depth: try minimalDepthLayers(t, regime: regime, rng: &rng, stage: stage)
-            case .height: try smallHeightLayers(t, regime: regime, rng: &rng, stage: stage)
+            switch (preference, forced) {
+            case (.depth, .auto): try minimalDepthLayers(t, regime: regime, rng: &rng, stage: stage)
+            case (.depth, _): try forcedLayers(t, forced, rng: &rng, stage: stage)
+            case (.height, _): try smallHeightLayers(t, regime: regime, rng: &rng, stage: stage)
             }
         stage("multiplying back")
         return try checked(t, regime: regime, method: method, layers: layers)
@@ -123,12 +147,9 @@ public struct ExactDecomposer: Sendable {
         if let rankOne = RankOneConstruction.factor(t) { candidates.append((.rankOne, rankOne.couplingPairs())) }
         if candidates.isEmpty || t.rows <= 16 || SignedPermutation(t) != nil {
             stage("depth-3 construction of theory §5")
-            // `factor` tries the monomial path first with the same generator,
-            // so either branch leaves the same results as before.
-            var probe = rng
-            if let monomial = DepthThreeConstruction.permutationFactor(t, rng: &probe) {
+            if let monomial = DepthThreeConstruction.permutationFactor(t, rng: &rng) {
                 candidates.append((.monomial, monomial.couplingPairs()))
-            } else if let three = DepthThreeConstruction.factor(t, rng: &rng) {
+            } else if let three = DepthThreeConstruction.commutatorFactor(t, rng: &rng) {
                 candidates.append((.commutator, three.couplingPairs()))
             }
         }
@@ -136,6 +157,31 @@ public struct ExactDecomposer: Sendable {
             throw .internalFailure("the depth-3 construction found no admissible choice")
         }
         return best
+    }
+
+    /// The one depth-3 construction the caller asked for.
+    private func forcedLayers(
+        _ t: RationalMatrix, _ method: DepthThreeMethod, rng: inout SeededGenerator, stage: (String) -> Void
+    ) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
+        stage("depth-3 \(method.rawValue) construction")
+        switch method {
+        case .auto: preconditionFailure("auto is not a forced method")
+        case .rankOne:
+            guard let product = RankOneConstruction.factor(t) else {
+                throw .methodDeclined(method, "T11 or V = (T⁻¹)22 is not cyclic (or the rank-one update found no admissible choice)")
+            }
+            return (.rankOne, product.couplingPairs())
+        case .commutator:
+            guard let product = DepthThreeConstruction.commutatorFactor(t, rng: &rng) else {
+                throw .methodDeclined(method, "the commutator step found no admissible choice")
+            }
+            return (.commutator, product.couplingPairs())
+        case .monomial:
+            guard let product = DepthThreeConstruction.permutationFactor(t, rng: &rng) else {
+                throw .methodDeclined(method, "the input is not a signed permutation matrix")
+            }
+            return (.monomial, product.couplingPairs())
+        }
     }
 
     /// The smallest-height candidate among depth 1, the monomial depth-3

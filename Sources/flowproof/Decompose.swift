@@ -6,6 +6,7 @@ import Foundation
 
 extension Regime: ExpressibleByArgument {}
 extension ExactPreference: ExpressibleByArgument {}
+extension DepthThreeMethod: ExpressibleByArgument {}
 
 /// `--arith`: exact rationals (GMP) or binary64 layers (LAPACK).
 enum Arithmetic: String, ExpressibleByArgument, CaseIterable {
@@ -31,12 +32,20 @@ struct Decompose: ParsableCommand {
               flowproof decompose matrix.mtx --json
               flowproof decompose big.txt --arith float --out big-float.json
               flowproof decompose big.txt --prefer height --out big.json
+              flowproof decompose big.txt --method commutator --json
 
-            Exact certificates of depth <= 3 have entries that grow with d (about 2700 bits \
+            Exact certificates of depth <= 3 have entries that grow with d (about 2400 bits \
             at d = 16 for random integer input, rank-one construction; --json's method field \
             names the construction used). --prefer height keeps every entry near the \
             height of T⁻¹'s (block LDU, triangular factors split into square-zero commutators) \
             at depth about 3·log2(d) + 5.
+
+            --method chooses the exact depth-3 construction. auto (default): depth 1 or an \
+            easy depth 2 when they apply, else the smallest certificate among the depth-3 \
+            methods within a fixed work budget. rank-one (theory §5.3), commutator (§5) and \
+            monomial (§5.1) always give depth 3 by that construction, or exit 3 when it does \
+            not apply: rank-one needs cyclic T11 and (T⁻¹)22 (not the swap or [I 2I; I I]), \
+            monomial a signed permutation matrix.
 
             With --arith float the layers are binary64 values and the certificate carries a \
             rigorous bound r >= ||T - product||_F for the exact input T (exact GMP arithmetic on the \
@@ -59,6 +68,12 @@ struct Decompose: ParsableCommand {
 
     @Option(
         help:
+            "Exact depth-3 construction: auto (smallest certificate among those that apply), rank-one, commutator or monomial (forced: depth 3 by that construction, exit 3 if it does not apply)."
+    )
+    var method: DepthThreeMethod = .auto
+
+    @Option(
+        help:
             "Number of pairs for --arith float (default 3 for d <= 16, 7 above; 7 or more uses the well-conditioned orthogonal construction)."
     )
     var depth: Int?
@@ -72,6 +87,9 @@ struct Decompose: ParsableCommand {
     func validate() throws {
         if prefer == .height && arith == .float {
             throw ValidationError("--prefer height applies to --arith exact (float layers have no height)")
+        }
+        if method != .auto && (arith == .float || prefer == .height) {
+            throw ValidationError("--method applies to --arith exact with --prefer depth")
         }
         if let depth {
             guard arith == .float else {
@@ -90,7 +108,7 @@ struct Decompose: ParsableCommand {
         defer { stages.clear() }
         do {
             factorization = try ExactDecomposer(seed: input.seed).decompose(
-                matrix, regime: input.regime, prefer: prefer, stage: stages.show)
+                matrix, regime: input.regime, prefer: prefer, method: method, stage: stages.show)
         } catch {
             throw fail(error, file: input.file)
         }

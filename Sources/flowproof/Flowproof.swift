@@ -12,8 +12,8 @@ struct Flowproof: ParsableCommand {
             writes certificates that `flowproof verify` (or any short independent program) re-checks.
 
             Exit codes: 0 success; 1 a certificate was rejected; 2 bad input (unreadable or \
-            malformed matrix, wrong size, det <= 0); 3 no certified floating-point result \
-            (too ill-conditioned, no convergence); 64 bad command line; 70 internal error.
+            malformed matrix, wrong size, det <= 0); 3 no certified result (floating \
+            point: too ill-conditioned, no convergence; exact: a forced --method does not apply); 64 bad command line; 70 internal error.
 
             Examples:
               flowproof decompose examples/swap-d2.txt --out swap.json

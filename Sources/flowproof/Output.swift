@@ -33,7 +33,7 @@ func fail(_ error: Error, file: String? = nil) -> ExitCode {
     switch error {
     case DecompositionError.internalFailure, is SearchError, WorkflowFailure.internalError: status = ExitStatus.internalError
     case WorkflowFailure.rejected: status = ExitStatus.rejected
-    case WorkflowFailure.noCertifiedResult: status = ExitStatus.noCertifiedResult
+    case WorkflowFailure.noCertifiedResult, DecompositionError.methodDeclined: status = ExitStatus.noCertifiedResult
     default: status = ExitStatus.badInput
     }
     let message = String(describing: error)
