@@ -1,22 +1,26 @@
 #!/usr/bin/env python3
 """Floating-point benchmark: flowproof decompose --arith float vs LAPACK solve.
 
-For each d, a seeded Gaussian 2d x 2d matrix T (det > 0) is written as text
-(full binary64 precision), decomposed by `flowproof decompose --arith float
---json` (whole command, including reading the file and certifying the
-residual) at each of --depths (0: the default ladder), and
-numpy.linalg.solve(T, I) (LAPACK) is timed on the same T in the same run.
-Runs alternate and medians are reported, with the certified relative
-residual, the largest layer entry against max|T|, and the product of the
-layer condition numbers.
+For each d, a seeded Gaussian 2d x 2d matrix T (det > 0) is written as a
+float64 .npy, decomposed by `flowproof decompose --arith float --json`
+(whole command, including reading the file and certifying the residual) at
+each of --depths (0: the default ladder), and numpy.linalg.solve(T, I)
+(LAPACK, one thread like flowproof) is timed on the same T in the same run.
+Runs alternate and medians are reported: wall time and CPU time (user+sys;
+wall time is unreliable on a loaded machine) of both, their ratios, the
+certified relative residual, the largest layer entry against max|T|, and the
+product of the layer condition numbers.
 
-    scripts/bench-float.py --d 8 16 32 64 128 256 1024 --depths 3 4 7
+    scripts/bench-float.py --d 8 16 32 64 128 256 1024 --depths 3 4 7 --jsonl bench.jsonl
+    scripts/plot-conditioning.py bench.jsonl --out docs/conditioning-vs-depth.svg
     scripts/bench-float.py --sweep --d 4 8 --depths 3 4 5 6 --jsonl sweep.jsonl
 
+--jsonl appends each flowproof result with the medians (`requestedDepth`,
+`wallSeconds`, `cpuSeconds`, `numpyWallSeconds`, `numpyCpuSeconds`).
 --sweep measures conditioning against depth; `flowproof plot --conditioning
 sweep.jsonl --out fig.svg` draws it.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # numpy on one thread, like flowproof (and stable on a shared machine)
 import numpy as np
@@ -28,30 +32,31 @@ def gaussian(d, seed):
         t[:, 0] = -t[:, 0]  # det > 0, as coupling-layer products require
     return t
 
-def write(t, path):
-    with open(path, "w") as f:
-        for row in t:
-            f.write(" ".join(repr(float(x)) for x in row) + "\n")
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 def flowproof(binary, path, depth, timeout):
+    """(wall seconds, CPU seconds, parsed --json result or {"error": ...})."""
     command = [binary, "decompose", path, "--arith", "float", "--json"]
     if depth is not None:
         command += ["--depth", str(depth)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return None, {"error": f"timeout after {timeout:.0f} s"}
-    seconds = time.perf_counter() - start
+        return None, None, {"error": f"timeout after {timeout:.0f} s"}
+    seconds, cpu = time.perf_counter() - start, children_cpu() - cpu
     if out.returncode != 0:
-        return seconds, {"error": out.stderr.strip()}
-    return seconds, json.loads(out.stdout)
+        return seconds, cpu, {"error": out.stderr.strip()}
+    return seconds, cpu, json.loads(out.stdout)
 
 def numpy_solve(t):
+    """(wall seconds, CPU seconds) of numpy.linalg.solve(T, I)."""
     identity = np.eye(t.shape[0])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     np.linalg.solve(t, identity)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -72,15 +77,16 @@ def main():
         if args.sweep:
             print(f"{'d':>4} {'depth':>5} {'rel. residual':>13} {'max entry':>10} {'cond product':>13} {'seconds':>8}")
         else:
-            print(f"{'d':>4} {'flowproof s':>11} {'numpy s':>9} {'ratio':>7} {'rel. residual':>13} "
-                  f"{'max entry/max|T|':>16} {'cond product':>13} {'depth':>5} {'method':>20} {'bound':>11}")
+            print(f"{'d':>4} {'flowproof s':>11} {'cpu s':>8} {'numpy s':>9} {'cpu s':>8} {'ratio':>6} {'cpu':>6} "
+                  f"{'rel. residual':>13} {'max entry/max|T|':>16} {'cond product':>13} {'depth':>5} {'method':>16} "
+                  f"{'bound':>11}")
         for d in args.d:
             t = gaussian(d, args.seed + d)
-            path = os.path.join(tmp, f"t{d}.txt")
-            write(t, path)
+            path = os.path.join(tmp, f"t{d}.npy")
+            np.save(path, t)
             if args.sweep:
                 for depth in args.depths:
-                    seconds, result = flowproof(args.flowproof, path, depth, args.timeout)
+                    seconds, _, result = flowproof(args.flowproof, path, depth, args.timeout)
                     if "error" in result:
                         print(f"{d:>4} {depth:>5} {result['error']}")
                         continue
@@ -89,24 +95,29 @@ def main():
                     print(f"{d:>4} {depth:>5} {result['relativeResidualBound']:>13.2e} {result['maxLayerEntry']:>10.2e} "
                           f"{result['conditionProduct']:>13.2e} {seconds:>8.2f}", flush=True)
                 continue
-            numpy_solve(t)  # warm-up: thread pool, page faults
+            numpy_solve(t)  # warm-up: page faults
             for depth in args.depths:
                 ours, theirs, result = [], [], None
                 for _ in range(args.repeats):
-                    seconds, result = flowproof(args.flowproof, path, depth or None, args.timeout)
+                    seconds, cpu, result = flowproof(args.flowproof, path, depth or None, args.timeout)
                     if "error" in result:
                         break
-                    ours.append(seconds)
+                    ours.append((seconds, cpu))
                     theirs.append(numpy_solve(t))
                 if not ours:
                     print(f"{d:>4} depth {depth}: {result['error']}")
                     continue
+                wall, cpu = (statistics.median(x[k] for x in ours) for k in (0, 1))
+                numpy_wall, numpy_cpu = (statistics.median(x[k] for x in theirs) for k in (0, 1))
                 if sink:
+                    result.update(requestedDepth=depth, wallSeconds=wall, cpuSeconds=cpu,
+                                  numpyWallSeconds=numpy_wall, numpyCpuSeconds=numpy_cpu)
                     sink.write(json.dumps(result) + "\n")
-                mo, mt = statistics.median(ours), statistics.median(theirs)
-                print(f"{d:>4} {mo:>11.3f} {mt:>9.5f} {mo / mt:>6.0f}x {result['relativeResidualBound']:>13.2e} "
+                    sink.flush()
+                print(f"{d:>4} {wall:>11.3f} {cpu:>8.3f} {numpy_wall:>9.5f} {numpy_cpu:>8.5f} {wall / numpy_wall:>5.0f}x "
+                      f"{cpu / max(numpy_cpu, 1e-9):>5.0f}x {result['relativeResidualBound']:>13.2e} "
                       f"{result['maxLayerEntry'] / result['maxInputEntry']:>16.2e} {result['conditionProduct']:>13.2e} "
-                      f"{result['depth']:>5} {result['method']:>20} {result['residualMethod']:>11}", flush=True)
+                      f"{result['depth']:>5} {result['method']:>16} {result['residualMethod']:>11}", flush=True)
 
 if __name__ == "__main__":
     sys.exit(main())

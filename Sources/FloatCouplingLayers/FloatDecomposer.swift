@@ -119,12 +119,13 @@ public enum FloatDecomposer {
         return result(closest.built, "kept depth \(closest.built.layers.count), the smallest residual")
     }
 
-    /// Gauss–Newton steps and LSQR iterations in each refining the Horn
-    /// layers (`LayerRefinement`): 3 × 12 reach 1e-12 at d = 256 (8 did not);
-    /// above d = 256 2 × 8, since an iteration costs ~144d³ flops (several
-    /// seconds at d = 1024) and the target there is 1e-10: 1 × 4 left
-    /// 2.6e-10 at d = 1024, 2 × 8 reach 3.8e-11 (150 s of CPU in all).
-    static func refinementBudget(d: Int) -> (steps: Int, iterations: Int) { d <= 256 ? (3, 12) : (2, 8) }
+    /// Gauss–Newton steps and LSQR iterations per step refining the Horn
+    /// layers (`LayerRefinement.refine`, aiming at a tenth of `accuracyBar`).
+    /// At d = 256 LSQR reaches 1.4% of the construction's residual (6e-11)
+    /// in 24 iterations, 8e-13 (two steps of 8 and 12 iterations left
+    /// 8.5e-13 in more time); at d = 1024 an iteration costs ~56d³ binary32
+    /// flops (1.3 s) and 16 reach 3.6e-11 against a 1e-10 bar.
+    static func refinementBudget(d: Int) -> (steps: Int, iterations: Int) { (3, d <= 256 ? 24 : 16) }
 
     /// Layers, method and the relative residual when already known (the
     /// last rung needs none: at d = 1024 the binary64 product costs 10 s).
@@ -143,7 +144,9 @@ public enum FloatDecomposer {
         let horn = depth == 3 ? HornConstruction.depth3(t) : depth >= 4 ? HornConstruction.depth4(t) : nil
         if let horn {
             let budget = refinementBudget(d: d)
-            let refined = LayerRefinement.refine(t, horn, steps: budget.steps, innerSteps: budget.iterations)
+            let refined = LayerRefinement.refine(
+                t, horn, goal: accuracyBar(d: d) / 10, bar: accuracyBar(d: d), steps: budget.steps,
+                iterations: budget.iterations)
             constructed = (refined.layers + padding(horn.count), depth == 3 ? .horn : .shearHorn, refined.relativeResidual)
         }
         guard (constructed?.relativeResidual ?? .infinity) > accuracyBar(d: d), d <= leastSquaresLimit else {

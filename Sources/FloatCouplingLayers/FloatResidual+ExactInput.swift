@@ -7,7 +7,8 @@ extension FloatResidual {
     ///
     /// Exact (GMP on every binary64 value and on `T`) for `2d <= exactLimit`;
     /// otherwise the compensated bound for `rounded` plus `‖T − rounded‖_F`
-    /// (the triangle inequality), each rounded up.
+    /// (the triangle inequality, the second term 0 when every entry of `T` is
+    /// exactly its binary64 value), each rounded up.
     ///
     /// ```swift
     /// let r = FloatResidual.bound(exact: t, rounded: tDouble, f.layers)
@@ -20,7 +21,9 @@ extension FloatResidual {
         if t.rows <= exactLimit {
             return Bound(value: squareRootUp(exactSquaredResidual(t, layers)), method: .exact)
         }
-        let inputBound = squareRootUp(squaredNorm(t - RationalMatrix(exactly: rounded)))
+        // A float64 input is its own rounding: no GMP pass over 4d² entries.
+        let represented = (0..<t.rows).allSatisfy { i in (0..<t.columns).allSatisfy { t[i, $0].exactDouble == rounded[i, $0] } }
+        let inputBound = represented ? 0 : squareRootUp(squaredNorm(t - RationalMatrix(exactly: rounded)))
         let total = compensatedBound(rounded, layers) + inputBound
         // One more step up covers the rounding of the sum.
         return Bound(value: total.nextUp, method: .compensated)

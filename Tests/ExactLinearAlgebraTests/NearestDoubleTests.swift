@@ -25,6 +25,20 @@ import ExactLinearAlgebra
         }
     }
 
+    /// The fast path: exactly the normal binary64 values (and zero), never a
+    /// rounded one, e.g. not just below the normal range, where scaling would round.
+    @Test func exactDoubleOnlyForNormalBinary64Values() {
+        for x in [1, -3, 0.1, -.leastNormalMagnitude, .greatestFiniteMagnitude, 1 + .ulpOfOne, 0] {
+            #expect(Rational(exactly: x)!.exactDouble == x, "\(x)")
+        }
+        #expect(Rational(1, 3).exactDouble == nil)
+        #expect((Rational(exactly: 1.0)! + Rational.powerOfTwo(-53)).exactDouble == nil)  // 54 significant bits
+        #expect(Rational(exactly: Double.leastNormalMagnitude / 4)!.exactDouble == nil)  // subnormal: the slow path
+        // (2^53 − 1)·2^−1075 has 53 bits but lies below 2^−1022; scalbn would round it up to 2^−1022.
+        #expect((Rational(Int(1 << 53) - 1) * Rational.powerOfTwo(-1075)).exactDouble == nil)
+        #expect(Rational.powerOfTwo(1024).exactDouble == nil)
+    }
+
     @Test func midpointsGoToEvenAndNeighboursToTheNearerSide() {
         var rng = SystemRandomNumberGenerator()
         let bases: [Double] = [

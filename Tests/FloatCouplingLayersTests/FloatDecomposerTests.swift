@@ -56,6 +56,23 @@ func gaussianMeetsTarget(d: Int) throws {
     #expect(report.conditionProduct >= t.conditionNumber * (1 - 1e-9))
 }
 
+/// Above `svdLimit` the condition numbers come from Lanczos on the
+/// structured factors; they agree with the dense SVD.
+@Test func conditioningReportLanczosMatchesSVD() throws {
+    let d = FloatConditioningReport.svdLimit / 2 + 8
+    var source = GaussianMatrixSource(seed: 11)
+    let pair = FloatCouplingPair(
+        A: source.matrix(rows: d, columns: d), B: (0..<d).map { 0.5 + Double($0 % 7) },
+        C: (0..<d).map { 2 - Double($0 % 5) / 4 }, D: 3 * source.matrix(rows: d, columns: d))
+    let layer = try #require(FloatConditioningReport([pair]).layers.first)
+    for (lanczos, svd) in [
+        (layer.lowerCondition, pair.lowerFactor.conditionNumber), (layer.upperCondition, pair.upperFactor.conditionNumber),
+    ] {
+        #expect(Swift.abs(lanczos - svd) <= 1e-10 * svd, "\(lanczos) vs \(svd)")
+    }
+    #expect(FloatConditioningReport([.identity(d)]).conditionProduct == 1)
+}
+
 @Test func rejectsInvalidInput() {
     var nan = DoubleMatrix.identity(4)
     nan[1, 2] = .nan

@@ -19,6 +19,27 @@ func boundsNeverUnderestimate(d: Int) throws {
     }
 }
 
+/// Against an exact input: the input-rounding term is dropped only when
+/// every entry is its own binary64 value, and the bound stays above the
+/// exact residual either way.
+@Test func boundAgainstExactInput() throws {
+    let t = TestMatrices.gaussian(d: 3, seed: 4)
+    let layers = try FloatDecomposer.decompose(t).layers
+    let exact = RationalMatrix(rows: 6, columns: 6) { Rational(exactly: t[$0, $1])! }
+    let product = layers.flatMap { [$0.lowerFactor, $0.upperFactor] }
+        .map { f in RationalMatrix(rows: 6, columns: 6) { Rational(exactly: f[$0, $1])! } }
+        .reduce(RationalMatrix.identity(6)) { $0 * $1 }
+    var offGrid = exact
+    offGrid[0, 0] = offGrid[0, 0] + Rational(1, 3) * Rational.powerOfTwo(-40)
+    for input in [exact, offGrid] {
+        let rounded = DoubleMatrix(rows: 6, columns: 6) { input[$0, $1].nearestDouble }
+        let exactSquare = (input - product).entries.reduce(Rational.zero) { $0 + $1 * $1 }
+        let bound = FloatResidual.bound(exact: input, rounded: rounded, layers, exactLimit: 0)
+        let r = try #require(Rational(exactly: bound.value))
+        #expect(bound.method == .compensated && r * r >= exactSquare)
+    }
+}
+
 /// Layers that are deliberately off still get an honest bound.
 @Test func boundsCoverPerturbedLayers() throws {
     let t = TestMatrices.gaussian(d: 2, seed: 9)

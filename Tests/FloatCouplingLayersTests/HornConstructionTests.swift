@@ -43,7 +43,7 @@ func hornDepthFourOnGaussians(d: Int) throws {
     let t = unit(TestMatrices.gaussian(d: 64, seed: 7))
     let layers = try #require(HornConstruction.depth3(t))
     let before = FloatDecomposer.relativeResidual(t, layers)
-    let refined = LayerRefinement.refine(t, layers, steps: 3, innerSteps: 12)
+    let refined = LayerRefinement.refine(t, layers, goal: 1e-13, bar: 1e-12, steps: 3, iterations: 24)
     #expect(refined.relativeResidual < before)
     #expect(
         FloatResidual.bound(t, refined.layers).value <= FloatDecomposer.accuracyBar(d: t.rows / 2) * t.frobeniusNorm,

@@ -37,3 +37,25 @@ import Testing
     var g2 = GaussianMatrixSource(seed: 42)
     #expect(g1.matrix(rows: 3, columns: 3) == g2.matrix(rows: 3, columns: 3))
 }
+
+@Test func inverseCholeskyFactorWhitens() throws {
+    var source = GaussianMatrixSource(seed: 3)
+    let x = source.matrix(rows: 12, columns: 5)
+    let w = try #require(x.transposeTimes(x).inverseCholeskyFactor)
+    #expect(((x * w).transposeTimes(x * w) - .identity(5)).maxAbs < 1e-13)
+    #expect((0..<5).allSatisfy { j in (j + 1..<5).allSatisfy { w[$0, j] == 0 } })  // upper triangular
+    #expect(DoubleMatrix([[1, 2], [2, 1]]).inverseCholeskyFactor == nil)  // indefinite
+}
+
+@Test func singleMatrixProductsAgreeWithBinary64() {
+    var source = GaussianMatrixSource(seed: 4)
+    let (a, b) = (source.matrix(rows: 7, columns: 5), source.matrix(rows: 5, columns: 6))
+    let (sa, sb) = (SingleMatrix(a), SingleMatrix(b))
+    #expect(((sa * sb).double - a * b).maxAbs < 1e-5)
+    #expect((sa.transposeTimes(sa).double - a.transposeTimes(a)).maxAbs < 1e-5)
+    #expect((sb.timesTranspose(sb).double - b.timesTranspose(b)).maxAbs < 1e-5)
+    var sum = SingleMatrix(rows: 9, columns: 9)
+    sum.add(sa, rowOffset: 2, columnOffset: 4)
+    #expect(sum.block(rows: 2..<9, columns: 4..<9).double == sa.double)
+    #expect(Swift.abs(sum.frobeniusNorm - a.frobeniusNorm) < 1e-6 * a.frobeniusNorm)
+}
