@@ -5,7 +5,7 @@ Usage: python3 scripts/make-proofs.py [--flowproof PATH]
 Matrices are generated here deterministically and decomposed by the
 flowproof CLI, which multiplies every result back exactly before writing.
 """
-import argparse, os, random, subprocess, sys, tempfile
+import argparse, json, os, random, subprocess, sys, tempfile
 from fractions import Fraction
 
 def identity(n):
@@ -81,6 +81,31 @@ def membership_proofs(flowproof, out, tmp):
                                 check=True, capture_output=True, text=True)
         assert '"membership": "krawczyk-intertwiner"' in result.stdout, (target, result.stdout)
         print(target)
+def positivstellensatz_proofs(flowproof, out, tmp):
+    """Depth 3 proven by charpoly-positivstellensatz multipliers
+    (docs/certificate-format.md 6.5): the first Gaussian matrices, in a
+    fixed random order, that no one-coefficient witness decides."""
+    rng = random.Random(2029)
+    for d, wanted in ((3, 2), (4, 1)):
+        found = 0
+        for attempt in range(1000):
+            source = os.path.join(tmp, "candidate.txt")
+            with open(source, "w") as f:
+                f.write("\n".join(" ".join(row) for row in gaussian_grid(d, rng)) + "\n")
+            scratch = os.path.join(tmp, "candidate.json")
+            result = subprocess.run([flowproof, "depth", source, "--seed", "0", "--out", scratch, "--json"],
+                                    check=True, capture_output=True, text=True)
+            if json.loads(result.stdout)["witness"] != "charpoly-positivstellensatz":
+                continue
+            found += 1
+            target = os.path.join(out, "positivstellensatz", f"gaussian-d{d}-{found}.json")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(scratch, target)
+            print(target)
+            if found == wanted:
+                break
+        assert found == wanted, (d, found)
+
 def dyadic_gaussian(d, seed):
     """Gaussian entries rounded to multiples of 2^-20 and written as exact
     fractions, so the input is the same rational on every platform; det > 0."""
@@ -140,6 +165,7 @@ def main():
                                 *options.get(family, [])], check=True, stdout=subprocess.DEVNULL)
                 print(target)
         membership_proofs(args.flowproof, args.out, tmp)
+        positivstellensatz_proofs(args.flowproof, args.out, tmp)
     # Binary64 depth-3 certificates (Horn construction) on Gaussian inputs.
     # The layers come from OpenBLAS on one thread: byte-identical on the
     # same machine and library build, not necessarily on another CPU.

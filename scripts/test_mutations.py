@@ -58,6 +58,7 @@ PROOFS = {   # one small certificate of each kind in proofs/
     "t11-positive-d2": "permutations/d2-positive/positive-d2-7a8d36ba4cca7865.json",
     "t11-signed-d2": "counterexamples/signed/signed-d2-35010c112c42350c.json",
     "t11-signed-positive-d3": "permutations/d3-positive/positive-d3-092d90262c129d11.json",
+    "psatz-d3": "positivstellensatz/gaussian-d3-2.json",
 }
 GENERATED = {   # name: (flowproof arguments, matrix text or example file)
     "depth1-d2": (["depth"], "1 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n"),
@@ -205,6 +206,8 @@ def witness_holds(w, T, d, regime):
         V = v_block(T, d)
         zero, one = map(minors, (T11, V) if w["zero"] == "T11" else (V, T11))
         return not any(zero) and sum(1 for m in one if m) == 1
+    if kind == "charpoly-positivstellensatz":
+        return positivstellensatz_holds(w.get("terms"), T, d, regime)
     need(kind in ("t11-zero-signed", "t11-zero-positive"))
     need(kind == "t11-zero-signed" or regime == "positive")
     M = [[T12[i][c] * T21[c][j] for c in range(d)] for i in range(d) for j in range(d) if i != j]
@@ -217,6 +220,31 @@ def witness_holds(w, T, d, regime):
     u, v = (table([w.get(key)], 1, d, exact)[0] for key in "uw")
     return (not any(map(any, T11)) and min(u + v) >= 0 and any(u + v)
             and all(yM[c] - u[c] + sum(v[i] * T12[i][c] * T21[c][i] for i in range(d)) == 0 for c in range(d)))
+
+
+def positivstellensatz_holds(terms, T, d, regime):
+    """Format 6.5: sigma = sum of c x^e f_j has coefficients >= 0, one > 0."""
+    need(regime == "positive" and type(terms) is list and 1 <= len(terms) <= 1 << 16)
+    seen, work = set(), 0
+    for t in terms:
+        need(type(t) is list and len(t) == 3 and is_int(t[0]) and 1 <= t[0] <= d and math.comb(d, t[0]) <= 4096)
+        need(type(t[1]) is list and len(t[1]) == 2 * d and all(is_int(x) and 0 <= x <= 64 for x in t[1]))
+        need(sum(t[1]) <= 64 and (t[0], tuple(t[1])) not in seen and exact(t[2]) != 0)
+        seen.add((t[0], tuple(t[1])))
+        work += 2 * math.comb(d, t[0])
+        need(work <= 1 << 20)
+    V = v_block(T, d)
+    T11 = [r[:d] for r in T[:d]]
+    sigma = collections.Counter()
+    for j, e, c in terms:
+        for I in itertools.combinations(range(d), j):
+            for offset, X, sign in ((0, T11, 1), (d, V, -1)):
+                mono = list(e)
+                for i in I:
+                    mono[offset + i] += 1
+                sigma[tuple(mono)] += sign * exact(c) * det([[X[a][b] for b in I] for a in I])
+    values = [v for v in sigma.values() if v]
+    return bool(values) and min(values) > 0
 
 
 def in_K1(T, d, regime):
@@ -304,6 +332,7 @@ def paths(c):
         out.append(("residual", "bound"))
     for key in "yuw":
         out += [("witness", key, i) for i in range(len(c.get("witness", {}).get(key, [])))]
+    out += [("witness", "terms", k, 2) for k in range(len(c.get("witness", {}).get("terms", [])))]
     return out
 
 

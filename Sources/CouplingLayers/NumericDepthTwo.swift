@@ -5,7 +5,8 @@ import Foundation
 /// Numerical evidence that `T ∈ K_2`: Levenberg–Marquardt on theory §4's
 /// necessary condition `χ(T11Δ1) = χ(Δ2⁻¹V)` over admissible diagonals,
 /// then (for invertible `T11`) the intertwiner system of §4a polished from
-/// that start, with the residual of the depth-2 factorization it implies.
+/// that start, with the residual of the depth-2 factorization it implies;
+/// for singular `T11`, the full system (`FullSystemNumerics`) instead.
 ///
 /// A small residual is evidence, never a proof (the proof is
 /// `IntertwinerMembership`). Results are reported as
@@ -19,7 +20,8 @@ public enum NumericDepthTwo {
         /// `(δ, u = 1/γ, P)` solving the intertwiner system (`T11` invertible).
         public let intertwiner: [Double]?
         /// Relative residual of the depth-2 factorization built from
-        /// `intertwiner` (theory §4.5), measured against `TΔ`.
+        /// `intertwiner` (theory §4.5), or of the full system's polished
+        /// solution for singular `T11`, measured against `TΔ`.
         public let productResidual: Double?
         /// The proof of `T ∈ K_2` built from `intertwiner`, when it checks.
         public var proof: IntertwinerMembership? = nil
@@ -57,6 +59,9 @@ public enum NumericDepthTwo {
         let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d)).entries.map(\.doubleValue)
         var rng = SeededGenerator(seed: seed)
         let numerics = b.t11.determinant.isZero ? nil : IntertwinerNumerics(t11: t11, v: v, d: d)
+        // For singular T11 the evidence is the full system's residual; above
+        // its size budget there is no evidence worth reporting.
+        guard numerics != nil || d <= FullSystemNumerics.maximumD else { return nil }
         let tDouble = t.entries.map(\.doubleValue)
         var best: Result? = nil
         for restart in 0..<restarts {
@@ -129,6 +134,14 @@ public enum NumericDepthTwo {
                     // needs only a small intertwiner residual.
                     if relative < 1e-10 { result.proof = IntertwinerMembership.prove(t, regime: regime, x: point) }
                 }
+            }
+            if numerics == nil {
+                // Without a polished full solution there is no evidence at all.
+                var full = Double.infinity
+                if norm < 1e-6 {
+                    full = FullSystemNumerics.residual(t: tDouble, d: d, delta1: d1, delta2: d2, rng: &rng)
+                }
+                result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: nil, productResidual: full)
             }
             if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
             if result.proof != nil || numerics == nil && result.evidence < tolerance { break }
