@@ -90,7 +90,10 @@ enum BlockLDUConstruction {
     /// (none for the identity), by the monomial depth-3 path.
     private static func permutationFactors(_ pi: RationalMatrix, rng: inout SeededGenerator) -> [BlockFactor]? {
         if pi == .identity(pi.rows) { return [] }
-        guard let product = DepthThreeConstruction.permutationFactor(pi, rng: &rng) ?? DepthThreeConstruction.factor(pi, rng: &rng),
+        let prepared = PreparedMatrix(pi)
+        guard
+            let product = DepthThreeConstruction.permutationFactor(prepared, rng: &rng)
+                ?? DepthThreeConstruction.factor(prepared, rng: &rng),
             product.g1.allSatisfy({ $0 == .one }), product.g2.allSatisfy({ $0 == .one })
         else { return nil }
         return product.pairs.flatMap { [BlockFactor.lower($0.x), .upper($0.y)] }

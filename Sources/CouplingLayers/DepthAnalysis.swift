@@ -14,6 +14,18 @@ public struct DepthAnalysis: Sendable {
     /// The verified-existence proof of `T ∈ K_2` when there is no exact
     /// depth-2 factorization (theory §4a); then the minimal depth is 2.
     public var membership: IntertwinerMembership? { numericDepthTwo?.proof }
+    /// Set when depth 1 and easy depth 2 failed: `factorization` continues
+    /// `decompose` from there instead of repeating them.
+    let resumption: Resumption?
+
+    /// The validated input (determinant and inverse already computed) and
+    /// the generator as the failed depth-1/2 attempts left it.
+    struct Resumption: Sendable {
+        let prepared: PreparedMatrix
+        let regime: Regime
+        let seed: UInt64
+        let generator: SeededGenerator
+    }
 
     public var proven: Bool { lowerBound == upperBound }
 
@@ -52,44 +64,51 @@ public struct DepthAnalyzer: Sendable {
     }
 
     public func analyze(_ t: RationalMatrix, regime: Regime) throws(DecompositionError) -> DepthAnalysis {
-        try ExactDecomposer.validate(t)
-        if let shallow = try ExactDecomposer(seed: seed).shallowFactorization(t, regime: regime) {
-            // A depth-2 result comes after the exact K_1 test failed.
-            return DepthAnalysis(
-                lowerBound: shallow.depth, upperBound: shallow.depth, shallowFactorization: shallow,
-                witness: nil, numericDepthTwo: nil)
+        let prepared = try ExactDecomposer.validate(t)
+        let (shallow, generator) = try ExactDecomposer(seed: seed).shallowFactorization(prepared, regime: regime)
+        func result(
+            _ lower: Int, _ upper: Int, _ exact: ExactFactorization?, _ witness: NotInK2Witness?, _ numeric: NumericDepthTwo.Result?
+        ) -> DepthAnalysis {
+            DepthAnalysis(
+                lowerBound: lower, upperBound: upper, shallowFactorization: exact, witness: witness, numericDepthTwo: numeric,
+                resumption: shallow == nil ? .init(prepared: prepared, regime: regime, seed: seed, generator: generator) : nil)
         }
+        // A depth-2 result comes after the exact K_1 test failed.
+        if let shallow { return result(shallow.depth, shallow.depth, shallow, nil, nil) }
         // Not in K_1 (that test is exact), so the minimal depth is 2 or 3.
-        if let witness = LowerBounds.witness(for: t, regime: regime) {
-            return DepthAnalysis(lowerBound: 3, upperBound: 3, shallowFactorization: nil, witness: witness, numericDepthTwo: nil)
-        }
+        if let witness = LowerBounds.witness(for: prepared, regime: regime) { return result(3, 3, nil, witness, nil) }
         // Numerical intertwiner solutions are tried as proofs; only one that
         // passes the exact check (`IntertwinerMembership.check`) counts.
-        let evidence = numeric && t.rows / 2 <= NumericDepthTwo.maximumD ? NumericDepthTwo.search(t, regime: regime, seed: seed) : nil
+        let evidence =
+            numeric && prepared.d <= NumericDepthTwo.maximumD ? NumericDepthTwo.search(prepared, regime: regime, seed: seed) : nil
         // Scalings near small rationals: the exact null-space construction
         // (theory §4.5) turns degenerate solutions into depth-2 factorizations.
         if let evidence, evidence.proof == nil, evidence.evidence < NumericDepthTwo.tolerance,
-            let exact = try ExactDecomposer(seed: seed).snappedDepthTwo(t, regime: regime, evidence: evidence)
+            let exact = try ExactDecomposer(seed: seed).snappedDepthTwo(prepared, regime: regime, evidence: evidence)
         {
-            return DepthAnalysis(lowerBound: 2, upperBound: 2, shallowFactorization: exact, witness: nil, numericDepthTwo: nil)
+            return result(2, 2, exact, nil, nil)
         }
         // The search found no positive solution: look for multipliers proving
         // there is none (theory §4b). Bulk runs without the search skip it too.
         if numeric, regime == .positive, evidence?.proof == nil, !(evidence.map { $0.evidence < NumericDepthTwo.tolerance } ?? false),
-            let witness = LowerBounds.positivstellensatzWitness(for: t)
+            let witness = LowerBounds.positivstellensatzWitness(for: prepared)
         {
-            return DepthAnalysis(lowerBound: 3, upperBound: 3, shallowFactorization: nil, witness: witness, numericDepthTwo: evidence)
+            return result(3, 3, nil, witness, evidence)
         }
-        return DepthAnalysis(
-            lowerBound: 2, upperBound: evidence?.proof == nil ? 3 : 2, shallowFactorization: nil,
-            witness: nil, numericDepthTwo: evidence)
+        return result(2, evidence?.proof == nil ? 3 : 2, nil, nil, evidence)
     }
 
-    /// The factorization that realises `analysis.upperBound`.
+    /// The factorization that realises `analysis.upperBound`: `decompose`'s
+    /// result, without validating again or repeating the depth-1/2 attempts
+    /// when `analysis` is this analyzer's for `t` and `regime`.
     public func factorization(of t: RationalMatrix, regime: Regime, analysis: DepthAnalysis) throws(DecompositionError)
         -> ExactFactorization
     {
         if let shallow = analysis.shallowFactorization { return shallow }
-        return try ExactDecomposer(seed: seed).decompose(t, regime: regime)
+        let decomposer = ExactDecomposer(seed: seed)
+        guard let resumption = analysis.resumption, resumption.regime == regime, resumption.seed == seed,
+            resumption.prepared.matrix == t
+        else { return try decomposer.decompose(t, regime: regime) }
+        return try decomposer.depthThreeFactorization(resumption.prepared, regime: regime, rng: resumption.generator)
     }
 }

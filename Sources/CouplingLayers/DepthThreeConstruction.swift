@@ -9,21 +9,22 @@ import ExactLinearAlgebra
 /// `H·C = K⁻¹·H·K` is a commutator factorization of `C = F E⁻¹ ∈ SL_d`.
 enum DepthThreeConstruction {
     /// The monomial path for signed permutations, else the commutator step.
-    static func factor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
-        permutationFactor(t, rng: &rng) ?? commutatorFactor(t, rng: &rng)
+    static func factor(_ prepared: PreparedMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
+        permutationFactor(prepared, rng: &rng) ?? commutatorFactor(prepared, rng: &rng)
     }
 
     /// The commutator step on any input, signed permutations included.
-    static func commutatorFactor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
-        let d = t.rows / 2
+    static func commutatorFactor(_ prepared: PreparedMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
+        let t = prepared.matrix, d = prepared.d
         // Step 1: Δ = diag(1/det T, 1, …, 1; I) so that det(TΔ) = 1.
-        let det = t.determinant
+        let det = prepared.determinant
         var g1 = [Rational](repeating: .one, count: d)
         g1[0] = det
         let scaled = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j == 0 ? t[i, j] / det : t[i, j] }
-        guard let inverse = scaled.inverse() else { return nil }
+        // (TΔ)⁻¹ = Δ⁻¹T⁻¹: T⁻¹ with its first row times det T, no second inverse.
+        guard let inverse = prepared.inverse else { return nil }
         let b = BlockView(scaled)
-        let q = inverse.block(rows: 0..<d, columns: d..<(2 * d))
+        let q = RationalMatrix(rows: d, columns: d) { i, j in i == 0 ? inverse[i, d + j] * det : inverse[i, d + j] }
         let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
         // Step 2: Y with E = T11·Y − T12 invertible; small choices first.
         for y in candidateShifts(d, &rng) {
@@ -63,11 +64,12 @@ enum DepthThreeConstruction {
     /// found among signed permutations (equal signed cycle types), so every
     /// layer entry stays small. `nil` for other inputs, or when the result
     /// does not multiply back (the general recipe then takes over).
-    static func permutationFactor(_ t: RationalMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
+    static func permutationFactor(_ prepared: PreparedMatrix, rng: inout SeededGenerator) -> UnipotentProduct? {
+        let t = prepared.matrix
         guard SignedPermutation(t) != nil else { return nil }
-        let d = t.rows / 2
+        let d = prepared.d
         let ones = [Rational](repeating: .one, count: d)
-        let b = BlockView(t)
+        let b = prepared.blocks
         let inverse = t.transpose  // t is orthogonal
         let q = inverse.block(rows: 0..<d, columns: d..<(2 * d)), v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
         // Rows of T11 that hold the 1 pick Y's rows; T12's 1s fix E's other rows.

@@ -3,10 +3,9 @@ import ExactLinearAlgebra
 /// Exact depth-2 factorizations in the cases where one is easy to get
 /// (theory §4). A `nil` result says nothing about membership in `K_2`.
 enum DepthTwoConstruction {
-    static func factor(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator) -> UnipotentProduct? {
-        let b = BlockView(t)
-        if b.t11.isZero { return t11Zero(b, regime: regime, rng: &rng) }
-        return similarDiagonalScaling(t, b, regime: regime)
+    static func factor(_ prepared: PreparedMatrix, regime: Regime, rng: inout SeededGenerator) -> UnipotentProduct? {
+        if prepared.blocks.t11.isZero { return t11Zero(prepared.blocks, regime: regime, rng: &rng) }
+        return similarDiagonalScaling(prepared, regime: regime)
     }
 
     /// `T11 = 0`: `T ∈ K_2` iff some admissible `Γ` makes `T12 Γ T21`
@@ -31,11 +30,10 @@ enum DepthTwoConstruction {
     /// `T11` invertible: try the diagonal scalings `Δ` with `det(TΔ) = 1`
     /// that a user's matrix most often admits (`Δ1 = I`, `Δ2 = ±I` up to the
     /// determinant) and check `T11Δ1 ~ Δ2⁻¹V` by a Krylov similarity.
-    static func similarDiagonalScaling(_ t: RationalMatrix, _ b: BlockView, regime: Regime) -> UnipotentProduct? {
-        let d = b.d
-        let det = t.determinant
-        guard let inverse = t.inverse() else { return nil }
-        let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
+    static func similarDiagonalScaling(_ prepared: PreparedMatrix, regime: Regime) -> UnipotentProduct? {
+        let b = prepared.blocks, d = b.d
+        let det = prepared.determinant
+        guard let v = prepared.v else { return nil }
         var signs: [Rational] = [.one]
         if regime == .signed { signs.append(-.one) }
         for s in signs {
@@ -70,13 +68,11 @@ enum DepthTwoConstruction {
     /// The exact construction for a given rational `Δ` (e.g. scalings that the
     /// numerical search returned close to small rationals), by the exact
     /// intertwiner null space. `nil` proves nothing.
-    static func withScaling(_ t: RationalMatrix, delta1: [Rational], delta2: [Rational], regime: Regime) -> UnipotentProduct? {
-        let b = BlockView(t)
-        let d = b.d
+    static func withScaling(_ prepared: PreparedMatrix, delta1: [Rational], delta2: [Rational], regime: Regime) -> UnipotentProduct? {
+        let b = prepared.blocks, d = b.d
         guard delta1.count == d, delta2.count == d, regime.admitsAll(delta1), regime.admitsAll(delta2),
-            let inverse = t.inverse()
+            let v = prepared.v
         else { return nil }
-        let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
         let m = b.t11 * .diagonal(delta1)
         let target = RationalMatrix(rows: d, columns: d) { i, j in v[i, j] / delta2[i] }
         guard !m.determinant.isZero,

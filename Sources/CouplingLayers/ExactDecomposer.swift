@@ -94,16 +94,18 @@ public struct ExactDecomposer: Sendable {
 
     public init(seed: UInt64 = 0) { self.seed = seed }
 
-    /// Checks that `t` is `2d × 2d` with `det > 0`; returns `d`.
+    /// Checks that `t` is `2d × 2d` with `det > 0`; the result keeps the
+    /// determinant for the constructions (one computation per run).
     @discardableResult
-    public static func validate(_ t: RationalMatrix) throws(DecompositionError) -> Int {
+    public static func validate(_ t: RationalMatrix) throws(DecompositionError) -> PreparedMatrix {
         guard t.rows > 0, t.columns > 0 else { throw .empty }
         guard t.isSquare else { throw .notSquare(rows: t.rows, columns: t.columns) }
         guard t.rows % 2 == 0 else { throw .oddSize(t.rows) }
-        let det = t.determinant
+        let prepared = PreparedMatrix(t)
+        let det = prepared.determinant
         if det.isZero { throw .singular }
         if det.sign < 0 { throw .determinantNegative(det.description) }
-        return t.rows / 2
+        return prepared
     }
 
     /// `stage` is called with a short description as each phase starts
@@ -116,16 +118,28 @@ public struct ExactDecomposer: Sendable {
     ) throws(DecompositionError) -> ExactFactorization {
         precondition(forced == .auto || preference == .depth, "a forced depth-3 method needs prefer: .depth")
         stage("checking size and determinant")
-        try Self.validate(t)
+        let prepared = try Self.validate(t)
         var rng = SeededGenerator(seed: seed)
         let (method, layers) =
             switch (preference, forced) {
-            case (.depth, .auto): try minimalDepthLayers(t, regime: regime, rng: &rng, stage: stage)
-            case (.depth, _): try forcedLayers(t, forced, rng: &rng, stage: stage)
-            case (.height, _): try smallHeightLayers(t, regime: regime, rng: &rng, stage: stage)
+            case (.depth, .auto): try minimalDepthLayers(prepared, regime: regime, rng: &rng, stage: stage)
+            case (.depth, _): try forcedLayers(prepared, forced, rng: &rng, stage: stage)
+            case (.height, _): try smallHeightLayers(prepared, regime: regime, rng: &rng, stage: stage)
             }
         stage("multiplying back")
         return try checked(t, regime: regime, method: method, layers: layers)
+    }
+
+    /// What `decompose` (`prefer: .depth`, `method: .auto`) returns once
+    /// depth 1 and easy depth 2 have failed, `rng` being the generator as
+    /// those attempts left it: `DepthAnalyzer` made them already, and
+    /// continuing from their state gives `decompose`'s result bit for bit.
+    func depthThreeFactorization(_ prepared: PreparedMatrix, regime: Regime, rng: SeededGenerator) throws(DecompositionError)
+        -> ExactFactorization
+    {
+        var rng = rng
+        let (method, layers) = try depthThreeLayers(prepared, rng: &rng, stage: { _ in })
+        return try checked(prepared.matrix, regime: regime, method: method, layers: layers)
     }
 
     /// Depth 3 takes the smallest certificate among the methods that apply.
@@ -137,19 +151,26 @@ public struct ExactDecomposer: Sendable {
     /// are 8× taller). A work budget by `d` rather than a clock keeps the
     /// choice deterministic for a given input and seed.
     private func minimalDepthLayers(
-        _ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
+        _ prepared: PreparedMatrix, regime: Regime, rng: inout SeededGenerator,
         stage: (String) -> Void
     ) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
         stage("depth 1 and easy depth 2")
-        if let shallow = shallowLayers(t, regime: regime, rng: &rng) { return shallow }
+        if let shallow = shallowLayers(prepared, regime: regime, rng: &rng) { return shallow }
+        return try depthThreeLayers(prepared, rng: &rng, stage: stage)
+    }
+
+    private func depthThreeLayers(
+        _ prepared: PreparedMatrix, rng: inout SeededGenerator, stage: (String) -> Void
+    ) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
+        let t = prepared.matrix
         stage("depth-3 rank-one construction")
         var candidates: [(ExactMethod, [CouplingPair])] = []
-        if let rankOne = RankOneConstruction.factor(t) { candidates.append((.rankOne, rankOne.couplingPairs())) }
+        if let rankOne = RankOneConstruction.factor(prepared) { candidates.append((.rankOne, rankOne.couplingPairs())) }
         if candidates.isEmpty || t.rows <= 16 || SignedPermutation(t) != nil {
             stage("depth-3 construction of theory §5")
-            if let monomial = DepthThreeConstruction.permutationFactor(t, rng: &rng) {
+            if let monomial = DepthThreeConstruction.permutationFactor(prepared, rng: &rng) {
                 candidates.append((.monomial, monomial.couplingPairs()))
-            } else if let three = DepthThreeConstruction.commutatorFactor(t, rng: &rng) {
+            } else if let three = DepthThreeConstruction.commutatorFactor(prepared, rng: &rng) {
                 candidates.append((.commutator, three.couplingPairs()))
             }
         }
@@ -161,23 +182,23 @@ public struct ExactDecomposer: Sendable {
 
     /// The one depth-3 construction the caller asked for.
     private func forcedLayers(
-        _ t: RationalMatrix, _ method: DepthThreeMethod, rng: inout SeededGenerator, stage: (String) -> Void
+        _ prepared: PreparedMatrix, _ method: DepthThreeMethod, rng: inout SeededGenerator, stage: (String) -> Void
     ) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
         stage("depth-3 \(method.rawValue) construction")
         switch method {
         case .auto: preconditionFailure("auto is not a forced method")
         case .rankOne:
-            guard let product = RankOneConstruction.factor(t) else {
+            guard let product = RankOneConstruction.factor(prepared) else {
                 throw .methodDeclined(method, "T11 or V = (T⁻¹)22 is not cyclic (or the rank-one update found no admissible choice)")
             }
             return (.rankOne, product.couplingPairs())
         case .commutator:
-            guard let product = DepthThreeConstruction.commutatorFactor(t, rng: &rng) else {
+            guard let product = DepthThreeConstruction.commutatorFactor(prepared, rng: &rng) else {
                 throw .methodDeclined(method, "the commutator step found no admissible choice")
             }
             return (.commutator, product.couplingPairs())
         case .monomial:
-            guard let product = DepthThreeConstruction.permutationFactor(t, rng: &rng) else {
+            guard let product = DepthThreeConstruction.permutationFactor(prepared, rng: &rng) else {
                 throw .methodDeclined(method, "the input is not a signed permutation matrix")
             }
             return (.monomial, product.couplingPairs())
@@ -188,38 +209,42 @@ public struct ExactDecomposer: Sendable {
     /// path and the block LDU construction (depth-2 attempts are skipped:
     /// they are not cheap at large `d` and rarely win on height).
     private func smallHeightLayers(
-        _ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator,
+        _ prepared: PreparedMatrix, regime: Regime, rng: inout SeededGenerator,
         stage: (String) -> Void
     ) throws(DecompositionError) -> (ExactMethod, [CouplingPair]) {
+        let t = prepared.matrix
         stage("depth 1")
         let shallow = DepthOne.factorization(of: t, regime: regime).map { (ExactMethod.depthOne, [$0]) }
         stage("block LDU construction")
         guard let deep = BlockLDUConstruction.factor(t, regime: regime, rng: &rng) else {
             throw .internalFailure("the block LDU construction found no admissible choice")
         }
-        let monomial = DepthThreeConstruction.permutationFactor(t, rng: &rng).map { (ExactMethod.monomial, $0.couplingPairs()) }
+        let monomial = DepthThreeConstruction.permutationFactor(prepared, rng: &rng).map { (ExactMethod.monomial, $0.couplingPairs()) }
         return [shallow, monomial, (.blockLDU, deep)].compactMap { $0 }
             .min { (CouplingPair.heightBits($0.1), $0.1.count) < (CouplingPair.heightBits($1.1), $1.1.count) }!
     }
 
     /// An exact factorization of depth 1 or 2 when one is easy to get, else
-    /// `nil` (which proves nothing). `t` must already be validated.
-    public func shallowFactorization(_ t: RationalMatrix, regime: Regime) throws(DecompositionError) -> ExactFactorization? {
+    /// `nil` (which proves nothing), with the generator as the attempts left
+    /// it (`depthThreeFactorization` continues from there).
+    func shallowFactorization(_ prepared: PreparedMatrix, regime: Regime) throws(DecompositionError)
+        -> (ExactFactorization?, SeededGenerator)
+    {
         var rng = SeededGenerator(seed: seed)
-        guard let (method, layers) = shallowLayers(t, regime: regime, rng: &rng) else { return nil }
-        return try checked(t, regime: regime, method: method, layers: layers)
+        guard let (method, layers) = shallowLayers(prepared, regime: regime, rng: &rng) else { return (nil, rng) }
+        return (try checked(prepared.matrix, regime: regime, method: method, layers: layers), rng)
     }
 
     /// An exact depth-2 factorization from a numerical depth-2 solution whose
     /// scalings are close to small rationals (`ScalingSnap`): the snapped
     /// `Δ` and the exact intertwiner null space (theory §4.5). Only for
     /// invertible `T11` and `d <= Similarity.intertwinerMaximumD`; `nil`
-    /// proves nothing. `t` must already be validated.
-    public func snappedDepthTwo(_ t: RationalMatrix, regime: Regime, evidence: NumericDepthTwo.Result) throws(DecompositionError)
-        -> ExactFactorization?
+    /// proves nothing. `prepared` must already be validated.
+    public func snappedDepthTwo(_ prepared: PreparedMatrix, regime: Regime, evidence: NumericDepthTwo.Result)
+        throws(DecompositionError) -> ExactFactorization?
     {
-        let d = t.rows / 2
-        guard d <= Similarity.intertwinerMaximumD, !BlockView(t).t11.determinant.isZero else { return nil }
+        let d = prepared.d
+        guard d <= Similarity.intertwinerMaximumD, !prepared.blocks.t11.determinant.isZero else { return nil }
         var sources = [(evidence.delta1, evidence.delta2)]
         if let x = evidence.intertwiner, x.count >= 2 * d {
             sources.append((Array(x[0..<d]), x[d..<(2 * d)].map { 1 / $0 }))
@@ -229,17 +254,17 @@ public struct ExactDecomposer: Sendable {
             for candidate in ScalingSnap.candidates(delta1: delta1, delta2: delta2) {
                 guard !tried.contains(where: { $0.0 == candidate.0 && $0.1 == candidate.1 }) else { continue }
                 tried.append(candidate)
-                if let product = DepthTwoConstruction.withScaling(t, delta1: candidate.0, delta2: candidate.1, regime: regime) {
-                    return try checked(t, regime: regime, method: .depthTwo, layers: product.couplingPairs())
+                if let product = DepthTwoConstruction.withScaling(prepared, delta1: candidate.0, delta2: candidate.1, regime: regime) {
+                    return try checked(prepared.matrix, regime: regime, method: .depthTwo, layers: product.couplingPairs())
                 }
             }
         }
         return nil
     }
 
-    private func shallowLayers(_ t: RationalMatrix, regime: Regime, rng: inout SeededGenerator) -> (ExactMethod, [CouplingPair])? {
-        if let pair = DepthOne.factorization(of: t, regime: regime) { return (.depthOne, [pair]) }
-        return DepthTwoConstruction.factor(t, regime: regime, rng: &rng).map { (.depthTwo, $0.couplingPairs()) }
+    private func shallowLayers(_ prepared: PreparedMatrix, regime: Regime, rng: inout SeededGenerator) -> (ExactMethod, [CouplingPair])? {
+        if let pair = DepthOne.factorization(of: prepared.matrix, regime: regime) { return (.depthOne, [pair]) }
+        return DepthTwoConstruction.factor(prepared, regime: regime, rng: &rng).map { (.depthTwo, $0.couplingPairs()) }
     }
 
     /// Multiplies back and checks the regime: a wrong result is an error.

@@ -9,27 +9,24 @@ public enum LowerBounds {
     /// `C(d, j)` determinants of each of `T11` and `V`.
     public static let maximumMinorCount = 4096
 
-    public static func witness(for t: RationalMatrix, regime: Regime) -> NotInK2Witness? {
-        let b = BlockView(t)
+    public static func witness(for prepared: PreparedMatrix, regime: Regime) -> NotInK2Witness? {
+        let b = prepared.blocks
         if b.t11.isZero {
             let system = T11ZeroSystem(b)
             if let (k, y) = system.signedWitness() { return .t11ZeroSigned(k: k, y: y) }
             if regime == .positive, let (y, u, w) = system.positiveWitness() { return .t11ZeroPositive(y: y, u: u, w: w) }
             return nil
         }
-        guard let inverse = t.inverse() else { return nil }
-        let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
+        guard let v = prepared.v else { return nil }
         return principalMinorWitness(t11: b.t11, v: v, regime: regime)
     }
 
     /// Theory §4b's multipliers (positive regime), searched up to the LP
     /// budget of `CharPolyPositivstellensatz`: costlier than the witnesses
     /// above, so callers try it after the numerical search found nothing.
-    public static func positivstellensatzWitness(for t: RationalMatrix) -> NotInK2Witness? {
-        let d = t.rows / 2
-        guard d >= 2, let inverse = t.inverse() else { return nil }
-        let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
-        return CharPolyPositivstellensatz.search(t11: BlockView(t).t11, v: v).map { .charPolyPositivstellensatz(terms: $0) }
+    public static func positivstellensatzWitness(for prepared: PreparedMatrix) -> NotInK2Witness? {
+        guard prepared.d >= 2, let v = prepared.v else { return nil }
+        return CharPolyPositivstellensatz.search(t11: prepared.blocks.t11, v: v).map { .charPolyPositivstellensatz(terms: $0) }
     }
 
     /// The sign certificate: for some `j < d`, all `j×j` principal minors of

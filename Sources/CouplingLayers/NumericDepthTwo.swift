@@ -51,12 +51,12 @@ public enum NumericDepthTwo {
     /// proof, and the search stops at the first that checks; for singular
     /// `T11`, at the first restart whose residual is below `tolerance`.
     /// Deterministic for a seed.
-    public static func search(_ t: RationalMatrix, regime: Regime, seed: UInt64, restarts: Int = 100) -> Result? {
-        let b = BlockView(t)
-        guard let inverse = t.inverse() else { return nil }
+    public static func search(_ prepared: PreparedMatrix, regime: Regime, seed: UInt64, restarts: Int = 100) -> Result? {
+        let t = prepared.matrix, b = prepared.blocks
+        guard let vExact = prepared.v else { return nil }
         let d = b.d
         let t11 = b.t11.entries.map(\.doubleValue)
-        let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d)).entries.map(\.doubleValue)
+        let v = vExact.entries.map(\.doubleValue)
         var rng = SeededGenerator(seed: seed)
         let numerics = b.t11.determinant.isZero ? nil : IntertwinerNumerics(t11: t11, v: v, d: d)
         // For singular T11 the evidence is the full system's residual; above

@@ -13,10 +13,10 @@ import ExactLinearAlgebra
 /// blocks): a rank-one `X` cannot give a derogatory block `d` distinct
 /// eigenvalues, so the other depth-3 methods take these.
 enum RankOneConstruction {
-    static func factor(_ t: RationalMatrix) -> UnipotentProduct? {
+    static func factor(_ prepared: PreparedMatrix) -> UnipotentProduct? {
         var excluded: Set<Rational> = []
         while true {
-            switch attempt(t, excluding: excluded) {
+            switch attempt(prepared, excluding: excluded) {
             case .factored(let product): return product
             case .declined: return nil
             case .collided(let lambdas): excluded.formUnion(lambdas)
@@ -32,14 +32,14 @@ enum RankOneConstruction {
         case collided([Rational])
     }
 
-    static func attempt(_ t: RationalMatrix, excluding excluded: Set<Rational>) -> Outcome {
-        let d = t.rows / 2
+    static func attempt(_ prepared: PreparedMatrix, excluding excluded: Set<Rational>) -> Outcome {
+        let t = prepared.matrix, d = prepared.d
         // Δ divides the last column by det T; u = e_d pairs with it (prototype:
         // q, the tallest part, half as tall as with the first column).
-        let det = t.determinant
+        let det = prepared.determinant
         let g2 = (0..<d).map { $0 == d - 1 ? det : .one }
         let scaled = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j == 2 * d - 1 ? t[i, j] / det : t[i, j] }
-        let tb = BlockView(t), b = BlockView(scaled)
+        let tb = prepared.blocks, b = BlockView(scaled)
         let jv = 0
         let v = unit(jv, d)
         let lambdas = eigenvalues(d, excluding: excluded)

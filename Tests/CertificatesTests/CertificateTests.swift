@@ -210,7 +210,7 @@ import ExactLinearAlgebra
         for regime in Regime.allCases {
             let c = Certificate(regime: regime, matrix: t, claim: .notInK2(.principalMinorsMonomial(j: 1, zero: .t11)))
             #expect(CertificateVerifier.verify(json: c.jsonText).isAccepted)
-            #expect(LowerBounds.witness(for: t, regime: regime) == .principalMinorsMonomial(j: 1, zero: .t11))
+            #expect(LowerBounds.witness(for: PreparedMatrix(t), regime: regime) == .principalMinorsMonomial(j: 1, zero: .t11))
         }
     }
 

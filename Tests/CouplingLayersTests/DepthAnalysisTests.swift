@@ -25,7 +25,7 @@ import ExactLinearAlgebra
                 guard t.determinant.sign > 0 else { continue }  // signed products may have det < 0
                 let analysis = try DepthAnalyzer(seed: 1, numeric: false).analyze(t, regime: regime)
                 #expect(analysis.lowerBound <= 2)
-                #expect(LowerBounds.witness(for: t, regime: regime) == nil)
+                #expect(LowerBounds.witness(for: PreparedMatrix(t), regime: regime) == nil)
                 checked += 1
             }
         }
@@ -81,6 +81,22 @@ import ExactLinearAlgebra
                 let a = try DepthAnalyzer(numeric: false).analyze(t, regime: .positive)
                 #expect(a.proven && a.lowerBound == 3, "d=\(d)")
             }
+        }
+    }
+
+    /// `factorization` resumes `decompose` after the analysis's depth-1/2
+    /// attempts; the generator state it resumes from must give the same layers.
+    @Test(arguments: Regime.allCases)
+    func resumedDepthThreeEqualsDecompose(regime: Regime) throws {
+        var rng = SeededGenerator(seed: 5)
+        let inputs = [Fixtures.swap(2), Fixtures.zeroCorner(3)] + [3, 5, 10].map { Fixtures.randomInteger($0 * 2, rng: &rng) }
+        for t in inputs {
+            let analyzer = DepthAnalyzer(seed: 7, numeric: false)
+            let analysis = try analyzer.analyze(t, regime: regime)
+            guard analysis.shallowFactorization == nil else { continue }
+            let resumed = try analyzer.factorization(of: t, regime: regime, analysis: analysis)
+            let direct = try ExactDecomposer(seed: 7).decompose(t, regime: regime)
+            #expect(resumed.layers == direct.layers && resumed.method == direct.method, "\(t.rows)")
         }
     }
 

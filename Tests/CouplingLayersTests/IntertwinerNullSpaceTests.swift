@@ -60,12 +60,13 @@ import ExactLinearAlgebra
             let t = RationalMatrix.blocks(i, o, x, i) * .blocks(i, y, o, i) * .blocks(i, o, z, i) * .blocks(i, w, o, i) * .diagonal(g)
             let delta1 = g[0..<d].map(\.reciprocal), delta2 = g[d...].map(\.reciprocal)
             #expect(Similarity.transform(from: BlockView(t).t11 * .diagonal(delta1), to: .identity(d) + z * y) == nil)
-            let product = try #require(DepthTwoConstruction.withScaling(t, delta1: delta1, delta2: delta2, regime: .positive))
+            let prepared = PreparedMatrix(t)
+            let product = try #require(DepthTwoConstruction.withScaling(prepared, delta1: delta1, delta2: delta2, regime: .positive))
             #expect(CouplingPair.product(product.couplingPairs()) == t)
             let noisy = NumericDepthTwo.Result(
                 residual: 0, delta1: delta1.map { $0.doubleValue + 1e-12 }, delta2: delta2.map { $0.doubleValue - 1e-12 },
                 intertwiner: nil, productResidual: nil)
-            let f = try #require(try ExactDecomposer().snappedDepthTwo(t, regime: .positive, evidence: noisy))
+            let f = try #require(try ExactDecomposer().snappedDepthTwo(prepared, regime: .positive, evidence: noisy))
             #expect(f.depth == 2 && CouplingPair.product(f.layers) == t)
         }
     }

@@ -24,7 +24,7 @@ import ExactLinearAlgebra
 
     @Test func findsMultipliersWhereNoSignWitnessExists() throws {
         let t = Self.undecidedBySigns
-        #expect(LowerBounds.witness(for: t, regime: .positive) == nil)
+        #expect(LowerBounds.witness(for: PreparedMatrix(t), regime: .positive) == nil)
         let (t11, v) = Self.blocks(t)
         let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v))
         #expect(CharPolyPositivstellensatz.budgetViolation(terms, d: 3) == nil)

@@ -4,7 +4,7 @@ import ExactLinearAlgebra
 
 /// Theory §5.3: depth 3 by pole placement with a rank-one last pair.
 @Suite struct RankOneTests {
-    func layers(_ t: RationalMatrix) -> [CouplingPair]? { RankOneConstruction.factor(t)?.couplingPairs() }
+    func layers(_ t: RationalMatrix) -> [CouplingPair]? { RankOneConstruction.factor(PreparedMatrix(t))?.couplingPairs() }
 
     @Test func randomIntegerMatricesMultiplyBack() throws {
         var rng = SeededGenerator(seed: 31)
@@ -64,7 +64,7 @@ import ExactLinearAlgebra
         var t = Fixtures.randomInteger(6, rng: &rng)
         for i in 0..<3 { for j in 0..<3 { t[i, j] = companion[i, j] } }
         if t.determinant.sign < 0 { for j in 0..<6 { t[3, j] = -t[3, j] } }  // keeps T11
-        #expect(RankOneConstruction.attempt(t, excluding: []).collidedValues == [1, -1, 2])
+        #expect(RankOneConstruction.attempt(PreparedMatrix(t), excluding: []).collidedValues == [1, -1, 2])
         #expect(RankOneConstruction.eigenvalues(3, excluding: [1, -1, 2]) == [-2, 3, -3])
         #expect(try CouplingPair.product(#require(layers(t))) == t)
         // V = (T⁻¹)22 = companion: T is the inverse of a matrix with that block.
