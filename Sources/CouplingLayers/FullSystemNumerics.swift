@@ -34,7 +34,7 @@ enum FullSystemNumerics {
         let y = DoubleMatrix(rows: d, columns: d) { _, _ in Double(rng.int(in: -1000...1000)) / 1000 }
         guard let z = y.solve(a - .identity(d)), let aPlus = pseudoInverse(a) else { return .infinity }
         let x = (c - z) * aPlus, w = aPlus * (b - y)
-        var p = logs + x.entries + y.entries + z.entries + w.entries
+        let start = logs + x.entries + y.entries + z.entries + w.entries
         let residuals: ([Double]) -> [Double] = { p in
             let (ta, tb, tc, td) = blocks(Array(p[0..<n]))
             let m = d * d
@@ -47,41 +47,14 @@ enum FullSystemNumerics {
             let scale = DoubleMatrix.blocks(ta, tb, tc, td).frobeniusNorm
             return [pa - ta, pb - tb, pc - tc, pd - td].flatMap(\.entries).map { $0 / scale }
         }
-        var r = residuals(p)
-        var lambda = 1e-3
-        for _ in 0..<100 {
-            let norm = sqrt(r.reduce(0) { $0 + $1 * $1 })
-            if norm < 1e-14 || !norm.isFinite { break }
-            var jacobian = DoubleMatrix(rows: r.count, columns: p.count)
-            for k in p.indices {
-                var shifted = p
-                let h = 1e-7 * max(1, abs(p[k]))
-                shifted[k] += h
-                let rk = residuals(shifted)
-                for i in r.indices { jacobian[i, k] = (rk[i] - r[i]) / h }
-            }
-            let normal = jacobian.transposeTimes(jacobian)
-            let gradient = jacobian.transposeTimes(DoubleMatrix(rows: r.count, columns: 1, columnMajor: r))
-            var improved = false
-            for _ in 0..<16 {
-                var damped = normal
-                for i in 0..<p.count { damped[i, i] += lambda * (normal[i, i] + 1) }
-                guard let step = damped.solve(gradient) else { lambda *= 10; continue }
-                let candidate = p.indices.map { p[$0] - step[$0, 0] }
-                let rc = residuals(candidate)
-                let candidateNorm = sqrt(rc.reduce(0) { $0 + $1 * $1 })
-                if candidateNorm.isFinite && candidateNorm < norm {
-                    p = candidate; r = rc; lambda = max(lambda / 3, 1e-12); improved = true; break
-                }
-                lambda *= 10
-            }
-            if !improved { break }
-        }
+        let (solution, r) = LevenbergMarquardt.minimize(
+            from: start, options: .init(iterations: 100, target: 1e-14, tries: 16), residuals: residuals)
+        let p = solution
         // Scalings running off to 0 or ∞ approach the variety without reaching it.
         let shift = p[0..<d].reduce(0, +) / Double(d)
         guard (p[0..<d].map { $0 - shift } + p[d..<n].map { $0 + shift }).allSatisfy({ abs($0) <= NumericDepthTwo.maximumLogScaling })
         else { return .infinity }
-        return sqrt(r.reduce(0) { $0 + $1 * $1 })
+        return LevenbergMarquardt.euclideanNorm(r)
     }
 
     /// Moore–Penrose inverse of a square matrix by SVD, singular values

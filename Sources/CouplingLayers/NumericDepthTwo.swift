@@ -70,7 +70,7 @@ public enum NumericDepthTwo {
             // in every even restart, since K_2(positive) ⊆ K_2(signed);
             // random in odd ones), so a scaling never crosses 0. Random signs
             // on the raw scalings lost products of two pairs at d = 11, 12.
-            var x = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : startRange * Double(rng.int(in: -1000...1000)) / 1000 }
+            let start = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : startRange * Double(rng.int(in: -1000...1000)) / 1000 }
             let signs = (0..<(2 * d)).map { _ in regime == .signed && restart % 2 == 1 && rng.next() & 1 == 0 ? -1.0 : 1.0 }
             let scalings: ([Double]) -> ([Double], [Double]) = { p in
                 let s = (0..<(2 * d)).map { signs[$0] * exp(p[$0]) }
@@ -82,42 +82,13 @@ public enum NumericDepthTwo {
                 let right = characteristicCoefficients(scaledRows(v, d, d2.map { 1 / $0 }), d)
                 return zip(left, right).map { ($0 - $1) / (1 + abs($0) + abs($1)) }
             }
-            var r = residuals(x)
-            var lambda = 1e-3
-            var checkpoint = Double.infinity
-            for iteration in 0..<300 {
-                let norm = sqrt(r.reduce(0) { $0 + $1 * $1 })
-                if norm < tolerance || !norm.isFinite { break }
-                // A restart that gains less than 10 % in 20 steps is
-                // crawling towards the boundary or a local minimum; near a
-                // solution LM converges much faster. Saves most of the time.
-                if iteration % 20 == 0 {
-                    if norm > 0.9 * checkpoint { break }
-                    checkpoint = norm
-                }
-                var jac = [[Double]](repeating: [Double](repeating: 0, count: 2 * d), count: d)
-                for k in 0..<(2 * d) {
-                    var xp = x
-                    let h = 1e-7 * max(1, abs(x[k]))
-                    xp[k] += h
-                    let rp = residuals(xp)
-                    for i in 0..<d { jac[i][k] = (rp[i] - r[i]) / h }
-                }
-                var improved = false
-                for _ in 0..<12 {
-                    guard let step = levenbergStep(jac, r, lambda) else { lambda *= 10; continue }
-                    let candidate = zip(x, step).map(+)
-                    let rc = residuals(candidate)
-                    let candidateNorm = sqrt(rc.reduce(0) { $0 + $1 * $1 })
-                    if candidateNorm.isFinite && candidateNorm < norm {
-                        x = candidate; r = rc; lambda = max(lambda / 3, 1e-12); improved = true; break
-                    }
-                    lambda *= 10
-                }
-                if !improved { break }
-            }
-            let norm = sqrt(r.reduce(0) { $0 + $1 * $1 })
-            let (d1, d2) = scalings(x)
+            // A restart that gains less than 10 % in 20 steps is crawling
+            // towards the boundary or a local minimum; near a solution LM
+            // converges much faster. Saves most of the time.
+            let (solution, r) = LevenbergMarquardt.minimize(
+                from: start, options: .init(iterations: 300, target: tolerance, stallWindow: 20), residuals: residuals)
+            let norm = LevenbergMarquardt.euclideanNorm(r)
+            let (d1, d2) = scalings(solution)
             // A solution must stay away from the boundary: scalings tending
             // to 0 or ∞ (after removing the symmetry δ → tδ, γ → γ/t) only
             // approach the variety, they do not reach it.
@@ -186,28 +157,4 @@ public enum NumericDepthTwo {
     }
 
     /// Solves `(JᵀJ + λ·diag(JᵀJ) + λI)·step = −Jᵀr` by Gaussian elimination.
-    static func levenbergStep(_ j: [[Double]], _ r: [Double], _ lambda: Double) -> [Double]? {
-        let n = j.first?.count ?? 0
-        var a = [[Double]](repeating: [Double](repeating: 0, count: n + 1), count: n)
-        for p in 0..<n {
-            for q in 0..<n { a[p][q] = zip(j, j).reduce(0) { $0 + $1.0[p] * $1.1[q] } }
-            a[p][p] += lambda * (a[p][p] + 1)
-            a[p][n] = -zip(j, r).reduce(0) { $0 + $1.0[p] * $1.1 }
-        }
-        for col in 0..<n {
-            guard let pivot = (col..<n).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), abs(a[pivot][col]) > 1e-300 else { return nil }
-            a.swapAt(col, pivot)
-            for row in (col + 1)..<max(n, col + 1) {
-                let f = a[row][col] / a[col][col]
-                for k in col...n { a[row][k] -= f * a[col][k] }
-            }
-        }
-        var x = [Double](repeating: 0, count: n)
-        for row in stride(from: n - 1, through: 0, by: -1) {
-            var s = a[row][n]
-            for k in (row + 1)..<max(n, row + 1) { s -= a[row][k] * x[k] }
-            x[row] = s / a[row][row]
-        }
-        return x.allSatisfy(\.isFinite) ? x : nil
-    }
 }

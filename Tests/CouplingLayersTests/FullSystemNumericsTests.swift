@@ -21,7 +21,7 @@ import ExactLinearAlgebra
             let t =
                 RationalMatrix.blocks(i, zero, x, i) * .blocks(i, i, zero, i) * .blocks(i, zero, z, i) * .blocks(i, w, zero, i) * scaling
             #expect(BlockView(t).t11.determinant.isZero)
-            let result = try #require(NumericDepthTwo.search(t, regime: .positive, seed: 3))
+            let result = try #require(NumericDepthTwo.search(PreparedMatrix(t), regime: .positive, seed: 3))
             #expect(result.productResidual != nil)
             #expect(result.evidence < NumericDepthTwo.tolerance, "d = \(d): \(result.evidence)")
         }

@@ -59,3 +59,26 @@ import Testing
     #expect(sum.block(rows: 2..<9, columns: 4..<9).double == sa.double)
     #expect(Swift.abs(sum.frobeniusNorm - a.frobeniusNorm) < 1e-6 * a.frobeniusNorm)
 }
+
+@Suite struct LevenbergMarquardtTests {
+    /// Rosenbrock's valley as residuals `(10(y − x²), 1 − x)`: minimum 0 at (1, 1).
+    @Test func findsTheRosenbrockMinimum() {
+        let (x, r) = LevenbergMarquardt.minimize(from: [-1.2, 1], options: .init(target: 1e-12)) { p in
+            [10 * (p[1] - p[0] * p[0]), 1 - p[0]]
+        }
+        #expect(LevenbergMarquardt.euclideanNorm(r) < 1e-12)
+        #expect(abs(x[0] - 1) < 1e-9 && abs(x[1] - 1) < 1e-9)
+    }
+
+    /// `x² + 1` has no zero: the stall rule stops the search well before the
+    /// iteration limit, at the least-squares minimum x = 0.
+    @Test func stopsWhenNoZeroExists() {
+        var calls = 0
+        let (x, r) = LevenbergMarquardt.minimize(from: [3], options: .init(iterations: 10_000, stallWindow: 20)) { p in
+            calls += 1
+            return [p[0] * p[0] + 1]
+        }
+        #expect(abs(r[0] - 1) < 1e-6 && abs(x[0]) < 1e-3)
+        #expect(calls < 2_000)
+    }
+}
