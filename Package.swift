@@ -21,7 +21,7 @@ let package = Package(
     targets: [
         // Reading bounded regular files and writing files atomically (Foundation only).
         .target(name: "FileIO", exclude: ["README.md"]),
-        // The vocabulary both arithmetics share: regime, seeded generator (no C, no Foundation).
+        // The vocabulary both arithmetics share: regime, seeded generator, pair, input errors (no C, no Foundation).
         .target(name: "CouplingCore", exclude: ["README.md"]),
         // C interop: GMP. Only ExactLinearAlgebra imports it.
         .systemLibrary(

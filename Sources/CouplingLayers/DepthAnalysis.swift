@@ -64,7 +64,8 @@ public struct DepthAnalyzer: Sendable {
     }
 
     public func analyze(_ t: RationalMatrix, regime: Regime) throws(DecompositionError) -> DepthAnalysis {
-        let prepared = try ExactDecomposer.validate(t)
+        let prepared: PreparedMatrix
+        do { prepared = try ExactDecomposer.validate(t) } catch { throw .input(error) }
         let (shallow, generator) = try ExactDecomposer(seed: seed).shallowFactorization(prepared, regime: regime)
         func result(
             _ lower: Int, _ upper: Int, _ exact: ExactFactorization?, _ witness: NotInK2Witness?, _ numeric: NumericDepthTwo.Result?

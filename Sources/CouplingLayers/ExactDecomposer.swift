@@ -1,12 +1,9 @@
 import ExactLinearAlgebra
 
-/// Why a matrix cannot be decomposed.
+/// Why a matrix cannot be decomposed: the input (shared with the binary64
+/// side), or this arithmetic's own failures.
 public enum DecompositionError: Error, Equatable, CustomStringConvertible {
-    case notSquare(rows: Int, columns: Int)
-    case oddSize(Int)
-    case empty
-    case singular
-    case determinantNegative(String)
+    case input(CouplingInputError)
     case internalFailure(String)
     /// A depth-3 method forced by `DepthThreeMethod` does not apply to this
     /// input (no certified result, not an internal error).
@@ -14,14 +11,7 @@ public enum DecompositionError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notSquare(let r, let c): return "matrix is \(r)×\(c); coupling networks need a square 2d×2d matrix"
-        case .oddSize(let n): return "matrix is \(n)×\(n); the size must be even (2d×2d, two channel blocks of size d)"
-        case .empty: return "matrix is empty"
-        case .singular: return "matrix is singular (det = 0); coupling layers are invertible, so no network represents it"
-        case .determinantNegative(let det):
-            // A determinant of a million digits would make a megabyte-long error line.
-            let text = det.description.count <= 60 ? "det = \(det)" : "det (\(det.description.count) characters)"
-            return "\(text) < 0; coupling networks preserve orientation (every layer has det > 0), so no network represents it"
+        case .input(let reason): return reason.description
         case .internalFailure(let why): return "internal error: \(why)"
         case .methodDeclined(let method, let why):
             return "the \(method.rawValue) method does not apply: \(why); --method auto picks one that does"
@@ -97,10 +87,8 @@ public struct ExactDecomposer: Sendable {
     /// Checks that `t` is `2d × 2d` with `det > 0`; the result keeps the
     /// determinant for the constructions (one computation per run).
     @discardableResult
-    public static func validate(_ t: RationalMatrix) throws(DecompositionError) -> PreparedMatrix {
-        guard t.rows > 0, t.columns > 0 else { throw .empty }
-        guard t.isSquare else { throw .notSquare(rows: t.rows, columns: t.columns) }
-        guard t.rows % 2 == 0 else { throw .oddSize(t.rows) }
+    public static func validate(_ t: RationalMatrix) throws(CouplingInputError) -> PreparedMatrix {
+        _ = try CouplingInputError.blockSize(rows: t.rows, columns: t.columns)
         let prepared = PreparedMatrix(t)
         let det = prepared.determinant
         if det.isZero { throw .singular }
@@ -118,7 +106,8 @@ public struct ExactDecomposer: Sendable {
     ) throws(DecompositionError) -> ExactFactorization {
         precondition(forced == .auto || preference == .depth, "a forced depth-3 method needs prefer: .depth")
         stage("checking size and determinant")
-        let prepared = try Self.validate(t)
+        let prepared: PreparedMatrix
+        do { prepared = try Self.validate(t) } catch { throw .input(error) }
         var rng = SeededGenerator(seed: seed)
         let (method, layers) =
             switch (preference, forced) {

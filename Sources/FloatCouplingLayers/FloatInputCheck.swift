@@ -1,4 +1,6 @@
+import CouplingCore
 import FloatLinearAlgebra
+import Foundation
 
 /// Input validation shared by every float entry point: shape, finiteness and
 /// the sign of the determinant, decided from LU only when LAPACK's condition
@@ -10,17 +12,24 @@ enum FloatInputCheck {
 
     /// Returns `d` and the determinant estimate, or throws a clear error.
     static func validate(_ t: DoubleMatrix) throws(FloatDecompositionError) -> (d: Int, determinant: DeterminantEstimate) {
-        guard t.isSquare, t.rows > 0, t.rows % 2 == 0 else {
-            throw .notSquareEven(rows: t.rows, columns: t.columns)
-        }
+        let d: Int
+        do { d = try CouplingInputError.blockSize(rows: t.rows, columns: t.columns) } catch { throw .input(error) }
         for j in 0..<t.columns {
             for i in 0..<t.rows where !t[i, j].isFinite { throw .nonFinite(row: i, column: j) }
         }
-        guard let det = t.determinantEstimate else { throw .nonPositiveDeterminant }
+        guard let det = t.determinantEstimate else { throw .input(.singular) }
         guard det.reciprocalCondition >= minimumReciprocalCondition(t.rows) else {
             throw .tooIllConditioned(reciprocalCondition: det.reciprocalCondition)
         }
-        guard det.sign > 0 else { throw .nonPositiveDeterminant }
-        return (t.rows / 2, det)
+        guard det.sign > 0 else { throw .input(.determinantNegative(value(det), estimated: true)) }
+        return (d, det)
+    }
+
+    /// `-0.5`, `-3.2e+12`, or `-2^-2400` where `det` is outside the binary64 range.
+    static func value(_ det: DeterminantEstimate) -> String {
+        guard Swift.abs(det.log2Magnitude) < 1000 else {
+            return (det.sign < 0 ? "-" : "") + "2^\(Int(det.log2Magnitude.rounded()))"
+        }
+        return String(format: "%.3g", Double(det.sign) * Foundation.exp2(det.log2Magnitude))
     }
 }

@@ -54,14 +54,14 @@ public enum CertifiedFloatDecomposition {
                 rounded, depth: depth, regime: regime, seed: seed,
                 determinantSignKnown: n <= exactCheckLimit)
         } catch {
+            switch error {
             // A nonzero entry below the binary64 range rounds to 0 and can make
             // the rounded matrix singular although det T > 0: say so.
-            if case .nonPositiveDeterminant = error, let (i, j) = firstUnderflow(matrix, rounded) {
+            case .input(.singular), .input(.determinantNegative):
+                guard let (i, j) = firstUnderflow(matrix, rounded) else { throw .badInput(error.description) }
                 throw .badInput(
                     "entry (\(i + 1), \(j + 1)) ≈ \(decimalMagnitude(matrix[i, j])) is below the binary64 range "
                         + "and rounds to 0, so the rounded matrix has det <= 0; use --arith exact")
-            }
-            switch error {
             case .noConvergence, .tooIllConditioned: throw .noCertifiedResult(error.description)
             default: throw .badInput(error.description)
             }

@@ -80,18 +80,14 @@ func gaussianMeetsTarget(d: Int) throws {
     var inf = DoubleMatrix.identity(4)
     inf[0, 0] = .infinity
     #expect(throws: FloatDecompositionError.nonFinite(row: 0, column: 0)) { try FloatDecomposer.decompose(inf) }
-    #expect(throws: FloatDecompositionError.notSquareEven(rows: 3, columns: 3)) {
-        try FloatDecomposer.decompose(.identity(3))
-    }
-    #expect(throws: FloatDecompositionError.notSquareEven(rows: 2, columns: 4)) {
+    #expect(throws: FloatDecompositionError.input(.oddSize(3))) { try FloatDecomposer.decompose(.identity(3)) }
+    #expect(throws: FloatDecompositionError.input(.notSquare(rows: 2, columns: 4))) {
         try FloatDecomposer.decompose(DoubleMatrix(rows: 2, columns: 4))
     }
-    #expect(throws: FloatDecompositionError.nonPositiveDeterminant) {
+    #expect(throws: FloatDecompositionError.input(.determinantNegative("-1", estimated: true))) {
         try FloatDecomposer.decompose(.diagonal([1, -1]))
     }
-    #expect(throws: FloatDecompositionError.nonPositiveDeterminant) {
-        try FloatDecomposer.decompose(DoubleMatrix(rows: 2, columns: 2))
-    }
+    #expect(throws: FloatDecompositionError.input(.singular)) { try FloatDecomposer.decompose(DoubleMatrix(rows: 2, columns: 2)) }
     #expect(throws: FloatDecompositionError.self) {
         try FloatDecomposer.decompose(.diagonal([1, 1e-300]))
     }
