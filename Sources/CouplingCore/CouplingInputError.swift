@@ -6,8 +6,9 @@ public enum CouplingInputError: Error, Equatable, Sendable, CustomStringConverti
     case empty
     case notSquare(rows: Int, columns: Int)
     case oddSize(Int)
-    /// `det = 0` (binary64: LU met an exactly zero pivot).
-    case singular
+    /// `det = 0`, exactly or, `estimated`, as binary64 LU found it (an
+    /// exactly zero pivot), which is not a proof.
+    case singular(estimated: Bool = false)
     /// `det < 0`, its value exact or, `estimated`, from binary64 LU.
     case determinantNegative(String, estimated: Bool = false)
 
@@ -25,7 +26,9 @@ public enum CouplingInputError: Error, Equatable, Sendable, CustomStringConverti
         case .empty: return "matrix is empty"
         case .notSquare(let r, let c): return "matrix is \(r)×\(c); coupling networks need a square 2d×2d matrix"
         case .oddSize(let n): return "matrix is \(n)×\(n); the size must be even (2d×2d, two channel blocks of size d)"
-        case .singular: return "matrix is singular (det = 0); coupling layers are invertible, so no network represents it"
+        case .singular(let estimated):
+            let text = estimated ? "singular in binary64 (LU met a zero pivot; --arith exact decides exactly)" : "singular (det = 0)"
+            return "matrix is \(text); coupling layers are invertible, so no network represents it"
         case .determinantNegative(let det, let estimated):
             // A determinant of a million digits would make a megabyte-long error line.
             let text = det.count <= 60 ? "det \(estimated ? "≈" : "=") \(det)" : "det (\(det.count) characters)"

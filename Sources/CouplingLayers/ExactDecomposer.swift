@@ -91,7 +91,7 @@ public struct ExactDecomposer: Sendable {
         _ = try CouplingInputError.blockSize(rows: t.rows, columns: t.columns)
         let prepared = PreparedMatrix(t)
         let det = prepared.determinant
-        if det.isZero { throw .singular }
+        if det.isZero { throw .singular() }
         if det.sign < 0 { throw .determinantNegative(det.description) }
         return prepared
     }

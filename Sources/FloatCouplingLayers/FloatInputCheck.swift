@@ -17,7 +17,7 @@ enum FloatInputCheck {
         for j in 0..<t.columns {
             for i in 0..<t.rows where !t[i, j].isFinite { throw .nonFinite(row: i, column: j) }
         }
-        guard let det = t.determinantEstimate else { throw .input(.singular) }
+        guard let det = t.determinantEstimate else { throw .input(.singular(estimated: true)) }
         guard det.reciprocalCondition >= minimumReciprocalCondition(t.rows) else {
             throw .tooIllConditioned(reciprocalCondition: det.reciprocalCondition)
         }

@@ -68,7 +68,7 @@ import ExactLinearAlgebra
         #expect(throws: CouplingInputError.oddSize(3)) { try ExactDecomposer.validate(.identity(3)) }
         #expect(throws: CouplingInputError.notSquare(rows: 2, columns: 4)) { try ExactDecomposer.validate(.zero(2, 4)) }
         #expect(throws: CouplingInputError.empty) { try ExactDecomposer.validate(.zero(0, 0)) }
-        #expect(throws: CouplingInputError.singular) { try ExactDecomposer.validate(.zero(4, 4)) }
+        #expect(throws: CouplingInputError.singular()) { try ExactDecomposer.validate(.zero(4, 4)) }
         let negative = RationalMatrix.diagonal([-1, 1, 1, 1])
         #expect(throws: CouplingInputError.determinantNegative("-1")) { try ExactDecomposer.validate(negative) }
         #expect(throws: DecompositionError.input(.determinantNegative("-1"))) {
