@@ -32,6 +32,7 @@ MAX_FILE_BYTES = 1 << 30      # larger files are rejected unread
 MAX_NESTING = 32              # JSON containers nested deeper are rejected before parsing
 MAX_D = 8192
 MINOR_BUDGET = 4096           # most j x j principal minors a witness may ask for, C(d, j)
+INVERSE_BUDGET = 64           # largest d whose witnesses may need V = (T^-1)22
 RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
 # At most 40 mantissa digits and 5 exponent digits: enough for any binary64
 # value as %a writes it, and it bounds the work before the value is known.
@@ -297,6 +298,8 @@ def check_witness(cert, T, d, regime):
     wit = field(cert, "witness")
     kind = field(wit, "type", "witness")
     T11, T12, T21, _ = blocks(T, d)
+    if kind in ("principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz") and d > INVERSE_BUDGET:
+        raise Bad(f"witness {kind} needs V = (T^-1)22: d = {d} exceeds the work budget (d <= {INVERSE_BUDGET})")
     if kind == "principal-minors":
         if regime != "positive":
             raise Bad("witness principal-minors only proves not-in-K2 in regime positive")

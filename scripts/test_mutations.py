@@ -193,6 +193,8 @@ def witness_holds(w, T, d, regime):
     kind = w.get("type")
     T11 = [r[:d] for r in T[:d]]
     T12, T21 = [r[d:] for r in T[:d]], [r[:d] for r in T[d:]]
+    if kind in ("principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz"):
+        need(d <= 64)   # format 6.7: V = (T^-1)22 only up to d = 64
     if kind in ("principal-minors", "principal-minors-monomial"):
         j = w.get("j")
         need(is_int(j) and 1 <= j < d and math.comb(d, j) <= 4096)

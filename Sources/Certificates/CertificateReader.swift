@@ -167,6 +167,13 @@ public enum CertificateReader {
             throw CertificateError("missing 'witness' object with a 'type'")
         }
         let rowsOfM = d * (d - 1)
+        // These compare T11 with V = (T⁻¹)22: refused before T is inverted.
+        if ["principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz"].contains(type),
+            d > LowerBounds.maximumInverseD
+        {
+            throw CertificateError(
+                "witness \(type) needs V = (T⁻¹)22: d = \(d) exceeds the work budget (d <= \(LowerBounds.maximumInverseD))")
+        }
         switch type {
         case "principal-minors":
             let j = try minorOrder(w["j"], d: d)

@@ -8,6 +8,12 @@ public enum LowerBounds {
     /// the verifier alike (docs/certificate-format.md): order `j` costs
     /// `C(d, j)` determinants of each of `T11` and `V`.
     public static let maximumMinorCount = 4096
+    /// Witnesses that compare `T11` with `V = (T⁻¹)22` need `T⁻¹` exactly;
+    /// the verifier refuses them above this `d`, and the search does not
+    /// look for them. At `d = 64` the inverse of a random integer `T` takes
+    /// 0.2 s (the independent Python checker about 10 s); at `d = 128`, 3.6 s
+    /// (180 s), at `d = 256`, 91 s: `d` may be up to 8192.
+    public static let maximumInverseD = 64
 
     public static func witness(for prepared: PreparedMatrix, regime: Regime) -> NotInK2Witness? {
         let b = prepared.blocks
@@ -17,7 +23,7 @@ public enum LowerBounds {
             if regime == .positive, let (y, u, w) = system.positiveWitness() { return .t11ZeroPositive(y: y, u: u, w: w) }
             return nil
         }
-        guard let v = prepared.v else { return nil }
+        guard prepared.d <= maximumInverseD, let v = prepared.v else { return nil }
         return principalMinorWitness(t11: b.t11, v: v, regime: regime)
     }
 
@@ -25,7 +31,7 @@ public enum LowerBounds {
     /// budget of `CharPolyPositivstellensatz`: costlier than the witnesses
     /// above, so callers try it after the numerical search found nothing.
     public static func positivstellensatzWitness(for prepared: PreparedMatrix) -> NotInK2Witness? {
-        guard prepared.d >= 2, let v = prepared.v else { return nil }
+        guard prepared.d >= 2, prepared.d <= maximumInverseD, let v = prepared.v else { return nil }
         return CharPolyPositivstellensatz.search(t11: prepared.blocks.t11, v: v).map { .charPolyPositivstellensatz(terms: $0) }
     }
 

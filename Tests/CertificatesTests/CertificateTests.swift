@@ -180,6 +180,21 @@ import ExactLinearAlgebra
         }
     }
 
+    /// Above d = 64 a witness that compares T11 with V is refused before
+    /// T is inverted (d = 256 took 91 s; d may be 8192).
+    @Test func witnessesNeedingTheInverseHaveADimensionBudget() {
+        let term = PositivstellensatzTerm(j: 1, exponents: [Int](repeating: 0, count: 130), coefficient: 1)
+        for witness in [
+            NotInK2Witness.principalMinors(j: 1, sign: .plus), .principalMinorsMonomial(j: 1, zero: .t11),
+            .charPolyPositivstellensatz(terms: [term]),
+        ] {
+            let c = Certificate(regime: .positive, matrix: .identity(130), claim: .notInK2(witness))
+            rejects(c.jsonText, containing: "d <= 64")
+        }
+        let t = RationalMatrix.blocks(.identity(65), 2 * .identity(65), .identity(65), .identity(65))
+        #expect(LowerBounds.witness(for: PreparedMatrix(t), regime: .positive) == nil)
+    }
+
     @Test func depthClaimsCheckTheirProofs() throws {
         let identity = RationalMatrix.identity(4)
         let one = try ExactDecomposer().decompose(identity, regime: .positive)
