@@ -195,12 +195,18 @@ def int_det(A):
     return sign * A[n - 1][n - 1] if n else 1
 
 
+def principal_minors(A, j):
+    """(I, det A[I, I]) for every j-subset I, exactly: Bareiss on A scaled
+    to integers by the common denominator den > 0, then divided by den^j."""
+    den = math.lcm(*(x.denominator for r in A for x in r))
+    Z = [[int(x * den) for x in r] for r in A]
+    for I in itertools.combinations(range(len(A)), j):
+        yield I, Fraction(int_det([[Z[a][b] for b in I] for a in I]), den ** j)
+
+
 def minor_signs(A, j):
     """Signs of all j x j principal minors of the rational matrix A."""
-    den = math.lcm(*(x.denominator for r in A for x in r))
-    Z = [[int(x * den) for x in r] for r in A]   # scaling by den > 0 keeps signs
-    for I in itertools.combinations(range(len(A)), j):
-        m = int_det([[Z[a][b] for b in I] for a in I])
+    for _, m in principal_minors(A, j):
         yield (m > 0) - (m < 0)
 
 
@@ -400,15 +406,12 @@ def check_positivstellensatz(terms, T, d):
     for j in sorted({j for j, _, _ in parsed}):
         f[j] = []
         for offset, A, sign in ((0, T11, 1), (d, V, -1)):
-            den = math.lcm(*(x.denominator for r in A for x in r))
-            Z = [[int(x * den) for x in r] for r in A]
-            for I in itertools.combinations(range(d), j):
-                m = int_det([[Z[a][b] for b in I] for a in I])
+            for I, m in principal_minors(A, j):
                 if m:
                     mono = [0] * (2 * d)
                     for i in I:
                         mono[offset + i] = 1
-                    f[j].append((mono, sign * Fraction(m, den ** j)))
+                    f[j].append((mono, sign * m))
     sigma = {}
     for j, e, c in parsed:
         for mono, v in f[j]:

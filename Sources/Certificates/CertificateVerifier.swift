@@ -97,10 +97,15 @@ public enum CertificateVerifier {
             throw CertificateError("witness \(w.typeName) proves nothing in the \(regime.rawValue) regime")
         }
         let b = BlockView(t)
+        // V = (T⁻¹)22, for the witnesses that compare it with T11 (the
+        // reader has refused those above the inverse budget).
+        func blockV() throws(CertificateError) -> RationalMatrix {
+            guard let v = PreparedMatrix(t).v else { throw CertificateError("matrix is singular") }
+            return v
+        }
         switch w {
         case .principalMinors(let j, let sign):
-            guard let inverse = t.inverse() else { throw CertificateError("matrix is singular") }
-            let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
+            let v = try blockV()
             let (nonNegative, nonPositive) = sign == .plus ? (b.t11, v) : (v, b.t11)
             let first = nonNegative.principalMinors(order: j).map(\.value)
             let second = nonPositive.principalMinors(order: j).map(\.value)
@@ -112,8 +117,7 @@ public enum CertificateVerifier {
                 throw CertificateError("principal-minors: not every \(j)×\(j) principal minor of \(sign == .plus ? "V" : "T11") is <= 0")
             }
         case .principalMinorsMonomial(let j, let zero):
-            guard let inverse = t.inverse() else { throw CertificateError("matrix is singular") }
-            let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
+            let v = try blockV()
             let (vanishing, single) = zero == .t11 ? (b.t11, v) : (v, b.t11)
             guard vanishing.principalMinors(order: j).allSatisfy({ $0.value.isZero }) else {
                 throw CertificateError("principal-minors-monomial: not every \(j)×\(j) principal minor of \(zero.rawValue) is 0")
@@ -139,8 +143,7 @@ public enum CertificateVerifier {
             guard sum.allSatisfy(\.isZero) else { throw CertificateError("t11-zero-positive: Mᵀy − u + Nᵀw ≠ 0") }
         case .charPolyPositivstellensatz(let terms):
             // The reader has checked the budget: no determinant is spent on an oversized witness.
-            guard let inverse = t.inverse() else { throw CertificateError("matrix is singular") }
-            let v = inverse.block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
+            let v = try blockV()
             let sigma = CharPolyPositivstellensatz.combination(terms, t11: b.t11, v: v)
             guard !sigma.isEmpty else { throw CertificateError("charpoly-positivstellensatz: Σ g_j·f_j is the zero polynomial") }
             guard sigma.values.allSatisfy({ $0.sign > 0 }) else {

@@ -1,4 +1,5 @@
 import ExactLinearAlgebra
+import FloatLinearAlgebra
 
 /// One term `c · δ^e[0..<d] · w^e[d..<2d]` of the multiplier `g_j` of a
 /// `charpoly-positivstellensatz` witness (docs/certificate-format.md §6.5).
@@ -98,23 +99,20 @@ public enum CharPolyPositivstellensatz {
         return sigma.filter { !$0.value.isZero }
     }
 
-    /// Whether `σ` is nonzero with every coefficient `>= 0`.
-    public static func proves(_ terms: [PositivstellensatzTerm], t11: RationalMatrix, v: RationalMatrix) -> Bool {
-        let sigma = combination(terms, t11: t11, v: v)
-        return !sigma.isEmpty && sigma.values.allSatisfy { $0.sign > 0 }
-    }
-
     /// Multipliers of the smallest total degree `D` (from 2: degree 1 is the
-    /// sign witness `j = 1`) within `maximumMonomials`, or `nil`.
+    /// sign witness `j = 1`) within `maximumMonomials`, or `nil`. The exact
+    /// step of `multipliers` has already checked `σ >= 0`; callers verify
+    /// the witness once more through the certificate verifier.
     public static func search(t11: RationalMatrix, v: RationalMatrix) -> [PositivstellensatzTerm]? {
         let d = t11.rows
-        let orders = (1...max(d, 1)).filter { LowerBounds.minorCount(d, $0) <= LowerBounds.maximumMinorCount }
-        let equations = Dictionary(uniqueKeysWithValues: orders.map { ($0, equation($0, t11: t11, v: v)) })
+        var equations: [Int: [([Int], Rational)]] = [:]
         var degree = 2
         while degree <= maximumSearchDegree, LowerBounds.minorCount(2 * d + degree - 1, degree) <= maximumMonomials {
-            if let terms = search(equations: equations, d: d, degree: degree),
-                budgetViolation(terms, d: d) == nil, proves(terms, t11: t11, v: v)
-            {
+            // Degree D uses f_j for j <= D only: later orders cost minors and are not needed yet.
+            for j in 1...min(degree, d) where equations[j] == nil && LowerBounds.minorCount(d, j) <= LowerBounds.maximumMinorCount {
+                equations[j] = equation(j, t11: t11, v: v)
+            }
+            if let terms = search(equations: equations, d: d, degree: degree), budgetViolation(terms, d: d) == nil {
                 return terms
             }
             degree += 1
@@ -124,7 +122,7 @@ public enum CharPolyPositivstellensatz {
 
     private static func search(equations: [Int: [([Int], Rational)]], d: Int, degree: Int) -> [PositivstellensatzTerm]? {
         var columns: [(j: Int, multiplier: [Int])] = []
-        for j in equations.keys.sorted() where j <= degree && !(equations[j]!.isEmpty) {
+        for j in equations.keys.sorted() where !(equations[j]!.isEmpty) {
             for m in monomials(variables: 2 * d, degree: degree - j) { columns.append((j, m)) }
         }
         var rowIndex: [[Int]: Int] = [:]
@@ -156,14 +154,14 @@ public enum CharPolyPositivstellensatz {
     /// a line) and accepts `x` only if `M·x` is exactly nonnegative.
     static func multipliers(_ m: RationalMatrix) -> [Rational]? {
         let r = m.rows, c = m.columns
-        let system = RationalMatrix(rows: r + 1, columns: 2 * c + r) { i, j in
-            if i == r { return j >= 2 * c ? .one : .zero }
-            if j < c { return m[i, j] }
-            if j < 2 * c { return m[i, j - c].negated }
-            return j - 2 * c == i ? Rational(-1) : .zero
+        let entries = DoubleMatrix(rows: r, columns: c) { m[$0, $1].doubleValue }
+        let system = DoubleMatrix(rows: r + 1, columns: 2 * c + r) { i, j in
+            if i == r { return j >= 2 * c ? 1 : 0 }
+            if j < c { return entries[i, j] }
+            if j < 2 * c { return -entries[i, j - c] }
+            return j - 2 * c == i ? -1 : 0
         }
-        let rhs = (0...r).map { $0 == r ? Rational.one : .zero }
-        guard let y = ExactLinearProgram.phaseOneBinary64(system, rhs) else { return nil }
+        guard let y = PhaseOneSimplex.feasiblePoint(system, (0...r).map { $0 == r ? 1 : 0 }) else { return nil }
         let float = (0..<c).map { y[$0] - y[c + $0] }
         let used = (0..<c).filter { float[$0] != 0 }
         let vanishing = (0..<r).filter { y[2 * c + $0] == 0 }
@@ -171,13 +169,14 @@ public enum CharPolyPositivstellensatz {
         let (form, pivots) = m.submatrix(rows: vanishing, columns: used).reducedRowEchelonForm()
         let free = (0..<used.count).filter { !pivots.contains($0) }
         guard let largest = free.map({ abs(float[used[$0]]) }).max(), largest > 0 else { return nil }
-        for bits in [0, 20, 40] {
+        // A line of solutions: its direction is exact (±1 on the free
+        // coordinate). Otherwise the float values, rounded to 20 then 40 bits.
+        for bits in free.count == 1 ? [0] : [20, 40] {
             var xUsed = [Rational](repeating: .zero, count: used.count)
             for f in free {
                 let t = float[used[f]] / largest
-                xUsed[f] = bits == 0 ? Rational(t > 0 ? 1 : t < 0 ? -1 : 0) : Rational(Int((t * Double(1 << bits)).rounded()), 1 << bits)
+                xUsed[f] = bits == 0 ? Rational(t > 0 ? 1 : -1) : Rational(Int((t * Double(1 << bits)).rounded()), 1 << bits)
             }
-            if bits == 0 && free.count > 1 { continue }
             for (row, p) in pivots.enumerated() {
                 var sum = Rational.zero
                 for f in free where !xUsed[f].isZero { sum -= form[row, f] * xUsed[f] }

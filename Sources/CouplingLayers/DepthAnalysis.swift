@@ -82,21 +82,21 @@ public struct DepthAnalyzer: Sendable {
         // passes the exact check (`IntertwinerMembership.check`) counts.
         let evidence =
             numeric && prepared.d <= NumericDepthTwo.maximumD ? NumericDepthTwo.search(prepared, regime: regime, seed: seed) : nil
+        if let evidence, evidence.proof != nil { return result(2, 2, nil, nil, evidence) }
+        let numericSolution = evidence.map { $0.evidence < NumericDepthTwo.tolerance } ?? false
         // Scalings near small rationals: the exact null-space construction
         // (theory §4.5) turns degenerate solutions into depth-2 factorizations.
-        if let evidence, evidence.proof == nil, evidence.evidence < NumericDepthTwo.tolerance,
+        if numericSolution, let evidence,
             let exact = try ExactDecomposer(seed: seed).snappedDepthTwo(prepared, regime: regime, evidence: evidence)
         {
             return result(2, 2, exact, nil, nil)
         }
         // The search found no positive solution: look for multipliers proving
         // there is none (theory §4b). Bulk runs without the search skip it too.
-        if numeric, regime == .positive, evidence?.proof == nil, !(evidence.map { $0.evidence < NumericDepthTwo.tolerance } ?? false),
-            let witness = LowerBounds.positivstellensatzWitness(for: prepared)
-        {
+        if numeric, regime == .positive, !numericSolution, let witness = LowerBounds.positivstellensatzWitness(for: prepared) {
             return result(3, 3, nil, witness, evidence)
         }
-        return result(2, evidence?.proof == nil ? 3 : 2, nil, nil, evidence)
+        return result(2, 3, nil, nil, evidence)
     }
 
     /// The factorization that realises `analysis.upperBound`: `decompose`'s

@@ -47,9 +47,8 @@ enum FullSystemNumerics {
             let scale = DoubleMatrix.blocks(ta, tb, tc, td).frobeniusNorm
             return [pa - ta, pb - tb, pc - tc, pd - td].flatMap(\.entries).map { $0 / scale }
         }
-        let (solution, r) = LevenbergMarquardt.minimize(
+        let (p, r) = LevenbergMarquardt.minimize(
             from: start, options: .init(iterations: 100, target: 1e-14, tries: 16), residuals: residuals)
-        let p = solution
         // Scalings running off to 0 or ∞ approach the variety without reaching it.
         let shift = p[0..<d].reduce(0, +) / Double(d)
         guard (p[0..<d].map { $0 - shift } + p[d..<n].map { $0 + shift }).allSatisfy({ abs($0) <= NumericDepthTwo.maximumLogScaling })

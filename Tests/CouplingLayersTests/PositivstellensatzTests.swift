@@ -22,13 +22,19 @@ import ExactLinearAlgebra
         return (BlockView(t).t11, t.inverse()!.block(rows: d..<(2 * d), columns: d..<(2 * d)))
     }
 
+    /// The verifier's criterion: `σ` nonzero with every coefficient `> 0` once zeros are dropped.
+    static func proves(_ terms: [PositivstellensatzTerm], t11: RationalMatrix, v: RationalMatrix) -> Bool {
+        let sigma = CharPolyPositivstellensatz.combination(terms, t11: t11, v: v)
+        return !sigma.isEmpty && sigma.values.allSatisfy { $0.sign > 0 }
+    }
+
     @Test func findsMultipliersWhereNoSignWitnessExists() throws {
         let t = Self.undecidedBySigns
         #expect(LowerBounds.witness(for: PreparedMatrix(t), regime: .positive) == nil)
         let (t11, v) = Self.blocks(t)
         let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v))
         #expect(CharPolyPositivstellensatz.budgetViolation(terms, d: 3) == nil)
-        #expect(CharPolyPositivstellensatz.proves(terms, t11: t11, v: v))
+        #expect(Self.proves(terms, t11: t11, v: v))
         // Coefficients are integers with gcd 1, so the certificate is as short as its support allows.
         #expect(terms.allSatisfy { $0.coefficient.isInteger })
         let analysis = try DepthAnalyzer(seed: 0).analyze(t, regime: .positive)
@@ -42,9 +48,9 @@ import ExactLinearAlgebra
         let (t11, v) = Self.blocks(Self.undecidedBySigns)
         let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v))
         let scaled = terms.map { PositivstellensatzTerm(j: $0.j, exponents: $0.exponents, coefficient: Rational(3, 7) * $0.coefficient) }
-        #expect(CharPolyPositivstellensatz.proves(scaled, t11: t11, v: v))
+        #expect(Self.proves(scaled, t11: t11, v: v))
         let negated = terms.map { PositivstellensatzTerm(j: $0.j, exponents: $0.exponents, coefficient: $0.coefficient.negated) }
-        #expect(!CharPolyPositivstellensatz.proves(negated, t11: t11, v: v))
+        #expect(!Self.proves(negated, t11: t11, v: v))
     }
 
     /// Products of two positive pairs are in K_2(positive): no multipliers

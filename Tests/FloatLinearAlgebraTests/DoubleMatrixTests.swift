@@ -82,3 +82,15 @@ import Testing
         #expect(calls < 2_000)
     }
 }
+
+@Suite struct PhaseOneSimplexTests {
+    @Test func findsAFeasiblePointOrReportsNone() throws {
+        // x1 + x2 + x3 = 2, x1 − x3 = 1: feasible, e.g. (1.5, 0, 0.5).
+        let a = DoubleMatrix([[1, 1, 1], [1, 0, -1]])
+        let x = try #require(PhaseOneSimplex.feasiblePoint(a, [2, 1]))
+        #expect(x.allSatisfy { $0 >= 0 })
+        #expect(abs(x[0] + x[1] + x[2] - 2) < 1e-12 && abs(x[0] - x[2] - 1) < 1e-12)
+        // x1 + x2 = −1 has no solution with x >= 0.
+        #expect(PhaseOneSimplex.feasiblePoint(DoubleMatrix([[1, 1]]), [-1]) == nil)
+    }
+}
