@@ -45,10 +45,21 @@ def measured_run(args, cwd, as_nobody=False):
             os.setgid(NOBODY)
             os.setuid(NOBODY)
 
+    binary, home = flowproof_binary(), None
+    if as_nobody:
+        # nobody cannot reach a binary in a private checkout (mktemp -d makes
+        # 0700 directories), so it runs a copy from a world-readable one.
+        home = tempfile.mkdtemp()
+        os.chmod(home, 0o755)
+        binary = shutil.copy(binary, os.path.join(home, "flowproof"))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
-        child = subprocess.Popen([flowproof_binary(), *args], cwd=cwd, stdin=subprocess.DEVNULL,
-                                 stdout=out, stderr=err, preexec_fn=limit)
+        try:
+            child = subprocess.Popen([binary, *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                                     stdout=out, stderr=err, preexec_fn=limit)
+        finally:
+            if home:
+                shutil.rmtree(home)
         # A run that hangs (a FIFO opened for reading) is killed after the limit and fails.
         timer = threading.Timer(SECONDS + 5, child.kill)
         timer.start()
