@@ -160,14 +160,14 @@ def blocks(T, d):
             [r[:d] for r in T[d:]], [r[d:] for r in T[d:]])
 
 
-def v_block(T, d):
-    """V = (T^-1)_22: solve T X = [0; I] by Gauss-Jordan, return rows d..2d-1."""
-    n = 2 * d
-    aug = [T[i][:] + [Fraction(int(i == d + c)) for c in range(d)] for i in range(n)]
+def inverse_columns(T, cols, what):
+    """The columns `cols` of T^-1: solve T X = I[:, cols] by Gauss-Jordan."""
+    n = len(T)
+    aug = [T[i][:] + [Fraction(int(i == c)) for c in cols] for i in range(n)]
     for col in range(n):
         piv = next((r for r in range(col, n) if aug[r][col]), None)
         if piv is None:
-            raise Bad("matrix is singular, V = (T^-1)22 undefined")
+            raise Bad(f"matrix is singular, {what} undefined")
         aug[col], aug[piv] = aug[piv], aug[col]
         p = aug[col][col]
         aug[col] = [x / p for x in aug[col]]
@@ -175,7 +175,12 @@ def v_block(T, d):
             f = aug[r][col]
             if r != col and f:
                 aug[r] = [x - f * y for x, y in zip(aug[r], aug[col])]
-    return [row[n:] for row in aug[d:]]
+    return [row[n:] for row in aug]
+
+
+def v_block(T, d):
+    """V = (T^-1)_22: only the last d columns are solved for, rows d..2d-1 kept."""
+    return inverse_columns(T, range(d, 2 * d), "V = (T^-1)22")[d:]
 
 
 def int_det(A):
@@ -304,8 +309,9 @@ def check_witness(cert, T, d, regime):
     wit = field(cert, "witness")
     kind = field(wit, "type", "witness")
     T11, T12, T21, _ = blocks(T, d)
-    if kind in ("principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz") and d > INVERSE_BUDGET:
-        raise Bad(f"witness {kind} needs V = (T^-1)22: d = {d} exceeds the work budget (d <= {INVERSE_BUDGET})")
+    if kind in ("principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz",
+                "full-system-ideal") and d > INVERSE_BUDGET:
+        raise Bad(f"witness {kind} needs the inverse of T: d = {d} exceeds the work budget (d <= {INVERSE_BUDGET})")
     if kind == "principal-minors":
         if regime != "positive":
             raise Bad("witness principal-minors only proves not-in-K2 in regime positive")
@@ -339,6 +345,8 @@ def check_witness(cert, T, d, regime):
         if regime != "positive":
             raise Bad("witness charpoly-positivstellensatz only proves not-in-K2 in regime positive")
         return check_positivstellensatz(field(wit, "terms", "witness"), T, d)
+    if kind == "full-system-ideal":
+        return check_full_system_ideal(wit, T, d, regime)
     if kind not in ("t11-zero-signed", "t11-zero-positive"):
         raise Bad(f"witness.type: unknown {kind!r}")
     if kind == "t11-zero-positive" and regime != "positive":
@@ -423,6 +431,126 @@ def check_positivstellensatz(terms, T, d):
     if min(values) < 0:
         raise Bad("charpoly-positivstellensatz: sum g_j f_j has a negative coefficient")
     return f"charpoly-positivstellensatz {len(parsed)} terms"
+
+
+FSI_TERMS = 1 << 16            # full-system-ideal limits (format section 6.8)
+FSI_DEGREE = 64
+FSI_PRODUCTS = 1 << 22         # sum over terms of (d + 2)^2, a bound on the monomial products
+
+
+def fsi_cofactors(cofactors, d):
+    """witness.cofactors -> [(k, monomial, c)], a monomial a tuple of
+    (variable, exponent) pairs in increasing variable order."""
+    if not isinstance(cofactors, list) or not 1 <= len(cofactors) <= FSI_TERMS:
+        raise Bad(f"witness.cofactors: expected a list of 1 to {FSI_TERMS} terms")
+    # Every term costs the same, so the budget is decided before any is read.
+    if len(cofactors) * (d + 2) ** 2 > FSI_PRODUCTS:
+        raise Bad(f"witness.cofactors exceed the work budget of {FSI_PRODUCTS} products")
+    n_eq, n_var = 2 * d * d + 2 * d, 2 * d * d + 4 * d
+    parsed, seen = [], set()
+    for t, term in enumerate(cofactors):
+        where = f"witness.cofactors[{t}]"
+        if not isinstance(term, list) or len(term) != 3:
+            raise Bad(f"{where}: expected [k, monomial, coefficient]")
+        k = integer(term[0], f"{where}.k", 0, n_eq - 1)
+        m = term[1]
+        if not isinstance(m, list):
+            raise Bad(f"{where}: expected a monomial, a list of [variable, exponent] pairs")
+        if len(m) > FSI_DEGREE:   # every exponent is >= 1: cut a long list short
+            raise Bad(f"{where}: total degree > {FSI_DEGREE}")
+        mono = []
+        for pair in m:
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise Bad(f"{where}: expected a monomial, a list of [variable, exponent] pairs")
+            v = integer(pair[0], f"{where}.variable", 0, n_var - 1)
+            e = integer(pair[1], f"{where}.exponent", 1, FSI_DEGREE)
+            if mono and v <= mono[-1][0]:
+                raise Bad(f"{where}: monomial variables not strictly increasing")
+            mono.append((v, e))
+        if sum(e for _, e in mono) > FSI_DEGREE:
+            raise Bad(f"{where}: total degree > {FSI_DEGREE}")
+        c = rational(term[2], f"{where}.coefficient")
+        if c == 0:
+            raise Bad(f"{where}: coefficient 0")
+        if (k, tuple(mono)) in seen:
+            raise Bad(f"{where}: repeats an earlier (k, monomial)")
+        seen.add((k, tuple(mono)))
+        parsed.append((k, tuple(mono), c))
+    return parsed
+
+
+def fsi_equation(k, T, S, d):
+    """e_k of format section 6.8 as {monomial: coefficient}. Variables:
+    x_ij = i d + j, w_ij = d^2 + i d + j, then delta, eps, delta-bar, eps-bar."""
+    n = d * d
+    x = lambda i, j: i * d + j
+    w = lambda i, j: n + i * d + j
+    delta, eps, delta_bar, eps_bar = (lambda i, o=o: 2 * n + o * d + i for o in range(4))
+    e = {}
+
+    def add(coef, *variables):    # within one e_k every variable has exponent 1
+        if coef:
+            key = tuple((v, 1) for v in sorted(variables))
+            e[key] = e.get(key, 0) + coef
+    if k < 2 * n:
+        i, j = divmod(k % n, d)
+        add(-int(i == j))
+    if k < n:       # (Q22 - X Q12 - Q21 W + X Q11 W - I)_ij, Q = T diag(delta, eps)
+        add(T[d + i][d + j], eps(j))
+        for l in range(d):
+            add(-T[l][d + j], x(i, l), eps(j))
+            add(-T[d + i][l], delta(l), w(l, j))
+            for m in range(d):
+                add(T[l][m], x(i, l), delta(m), w(m, j))
+    elif k < 2 * n:  # upper-left block of N+(W) diag(delta-bar, eps-bar) S N-(X), minus I
+        add(S[i][j], delta_bar(i))
+        for l in range(d):
+            add(S[d + l][j], w(i, l), eps_bar(l))
+            add(S[i][d + l], delta_bar(i), x(l, j))
+            for m in range(d):
+                add(S[d + l][d + m], w(i, l), eps_bar(l), x(m, j))
+    else:            # delta_i delta-bar_i - 1 or eps_i eps-bar_i - 1: the bar is 2d further
+        add(1, k, k + 2 * d)
+        add(-1)
+    return e
+
+
+def fsi_polynomial(parsed, T, d):
+    """p = sum_k h_k e_k, expanded exactly, zero coefficients dropped."""
+    S = inverse_columns(T, range(2 * d), "T^-1")
+    equations, p = {}, {}
+    for k, mono, c in parsed:
+        if k not in equations:
+            equations[k] = fsi_equation(k, T, S, d)
+        for emono, v in equations[k].items():
+            prod = dict(mono)
+            for var, exp in emono:
+                prod[var] = prod.get(var, 0) + exp
+            key = tuple(sorted(prod.items()))
+            p[key] = p.get(key, 0) + c * v
+    return {m: v for m, v in p.items() if v}
+
+
+def check_full_system_ideal(wit, T, d, regime):
+    """p = sum_k h_k e_k vanishes wherever the depth-2 system does; it must be
+    a nonzero polynomial in the scaling variables alone that cannot vanish at
+    admissible scalings: one term, or (positive) all coefficients > 0."""
+    conclusion = field(wit, "conclusion", "witness")
+    if conclusion not in ("monomial", "positive-coefficients"):
+        raise Bad(f"witness.conclusion: expected 'monomial' or 'positive-coefficients', got {_short(conclusion)}")
+    if conclusion == "positive-coefficients" and regime != "positive":
+        raise Bad("witness full-system-ideal with conclusion positive-coefficients only proves not-in-K2 in regime positive")
+    parsed = fsi_cofactors(field(wit, "cofactors", "witness"), d)
+    p = fsi_polynomial(parsed, T, d)
+    if not p:
+        raise Bad("full-system-ideal: sum h_k e_k is the zero polynomial")
+    if any(v < 2 * d * d for mono in p for v, _ in mono):
+        raise Bad("full-system-ideal: sum h_k e_k has a monomial with an x or w variable")
+    if conclusion == "monomial" and len(p) != 1:
+        raise Bad(f"full-system-ideal: sum h_k e_k has {len(p)} terms, not one")
+    if conclusion == "positive-coefficients" and min(p.values()) <= 0:
+        raise Bad("full-system-ideal: sum h_k e_k has a negative coefficient")
+    return f"full-system-ideal {conclusion}, {len(parsed)} cofactor terms, p has {len(p)} term(s)"
 
 
 def in_K1(T, d, regime):

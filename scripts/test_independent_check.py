@@ -238,6 +238,271 @@ def test_t11_zero_positive():
     rejected(dict(c, witness={"type": "farkas"}), "unknown")
 
 
+# ---------------------------------------------------- full-system-ideal
+
+# Hand-derived (format section 6.8), d = 2, variables x_ij = 2i+j, w_ij = 4+2i+j,
+# delta_i = 8+i, eps_i = 10+i, delta-bar_i = 12+i, eps-bar_i = 14+i.
+# N01: e_1 = -x01 eps1 - delta1 w11 and e_7 = -1 + w11 eps-bar1 + delta-bar1 x01, so
+# eps-bar1 e_1 + delta1 e_7 - x01 e_9 + x01 e_11 = -delta1: a monomial (both regimes).
+N01_FSI = {"type": "full-system-ideal", "conclusion": "monomial",
+           "cofactors": [[1, [[15, 1]], "1"], [7, [[9, 1]], "1"], [9, [[1, 1]], "-1"], [11, [[1, 1]], "1"]]}
+# SWAP: e_0 = -1 - x00 eps0 - delta0 w00 and e_4 = -1 + w00 eps-bar0 + delta-bar0 x00, so
+# -eps-bar0 e_0 - delta0 e_4 + x00 e_8 - x00 e_10 = delta0 + eps-bar0 > 0 (positive only:
+# SWAP is in K_2(signed)).
+SWAP_FSI = {"type": "full-system-ideal", "conclusion": "positive-coefficients",
+            "cofactors": [[0, [[14, 1]], "-1"], [4, [[8, 1]], "-1"], [8, [[0, 1]], "1"], [10, [[0, 1]], "-1"]]}
+
+
+# d = 3 depth-3 certificates written by scripts/permutation-ideals.py from
+# Singular's cofactors (an untrusted oracle; the checks below re-derive p).
+# Variables for d = 3: x 0..8, w 9..17, delta 18..20, eps 21..23, delta-bar 24..26,
+# eps-bar 27..29. The positive one (rows to columns 0, 3, 4, 1, 2, 5) expands to
+# p = eps1 + delta-bar2, the signed one to p = 1.
+FSI_D3_POSITIVE = json.loads("""
+{
+ "format": "flowproof-certificate",
+ "version": 1,
+ "claim": "depth",
+ "arithmetic": "exact",
+ "regime": "positive",
+ "d": 3,
+ "matrix": [["1", "0", "0", "0", "0", "0"],
+            ["0", "0", "0", "1", "0", "0"],
+            ["0", "0", "0", "0", "1", "0"],
+            ["0", "1", "0", "0", "0", "0"],
+            ["0", "0", "1", "0", "0", "0"],
+            ["0", "0", "0", "0", "0", "1"]],
+ "depth": 3,
+ "layers": [{"A": [["0", "1", "0"], ["0", "2", "-1"], ["4", "0", "0"]], "B": ["1", "1", "1"], "C": ["1", "1", "1"], "D": [["0", "0", "-1"], ["-1", "0", "0"], ["0", "1", "0"]]},
+            {"A": [["0", "1", "-1"], ["0", "-1", "-1"], ["2", "0", "0"]], "B": ["1", "1", "1"], "C": ["1", "1", "1"], "D": [["0", "0", "-2"], ["0", "0", "0"], ["2", "0", "0"]]},
+            {"A": [["0", "0", "-1"], ["0", "1", "0"], ["2", "0", "0"]], "B": ["1", "1", "1"], "C": ["1", "1", "1"], "D": [["0", "0", "-1"], ["0", "0", "0"], ["0", "0", "0"]]}],
+ "witness": {"type": "full-system-ideal", "conclusion": "positive-coefficients", "cofactors": [
+   [4, [[24, 1], [26, 1], [29, 1]], "-1"], [5, [[8, 1], [22, 1], [26, 1]], "-1"], [7, [[17, 1], [24, 1], [29, 1]], "1"],
+   [7, [[17, 1], [29, 1]], "-1"], [8, [[5, 1], [22, 1], [24, 1], [26, 1], [29, 1]], "1"], [8, [[6, 1], [10, 1], [17, 1], [29, 2]], "1"],
+   [8, [[8, 1], [17, 1], [22, 1], [29, 1]], "-1"], [8, [[16, 1], [24, 1], [29, 1]], "1"], [8, [[24, 1], [26, 1], [29, 1]], "1"],
+   [9, [[5, 1], [18, 1], [22, 1], [24, 1], [26, 1]], "-1"], [9, [[6, 1], [10, 1], [17, 1], [18, 1], [29, 1]], "-1"], [9, [[8, 1], [17, 1], [22, 1], [29, 1]], "1"],
+   [9, [[16, 1], [18, 1], [24, 1]], "-1"], [9, [[18, 1], [24, 1], [26, 1]], "-1"], [11, [[6, 1], [17, 1], [22, 1], [29, 1]], "-1"],
+   [15, [[8, 1], [11, 1], [18, 1], [22, 1]], "1"], [15, [[10, 1], [22, 1], [28, 1]], "1"], [15, [[10, 1], [23, 1], [29, 1]], "-1"],
+   [15, [[10, 1], [29, 1]], "1"], [17, [[22, 1]], "-1"], [18, [[3, 1], [10, 1], [26, 1], [29, 1]], "1"],
+   [18, [[5, 1], [22, 1], [24, 1], [26, 1]], "1"], [18, [[5, 1], [22, 1], [26, 1]], "-1"], [18, [[16, 1], [22, 1], [28, 1]], "-1"],
+   [18, [[16, 1], [24, 1]], "1"], [18, [[24, 1], [26, 1]], "1"], [18, [[26, 1]], "-1"],
+   [20, [[8, 1], [17, 1], [22, 1]], "-1"], [20, [[16, 1], [24, 1], [29, 1]], "-1"], [22, [[3, 1], [10, 1], [26, 1]], "-1"],
+   [22, [[16, 1], [18, 1], [24, 1]], "1"], [23, [[3, 1], [10, 1], [26, 1]], "1"], [23, [[5, 1], [22, 1], [24, 1], [26, 1]], "-1"],
+   [23, [[8, 1], [17, 1], [22, 1]], "1"], [23, [[16, 1], [24, 1]], "-1"], [23, [[24, 1], [26, 1]], "-1"]]},
+ "generator": "scripts/permutation-ideals.py (Singular oracle)"
+}
+""")
+FSI_D3_SIGNED = json.loads("""
+{
+ "format": "flowproof-certificate",
+ "version": 1,
+ "claim": "depth",
+ "arithmetic": "exact",
+ "regime": "signed",
+ "d": 3,
+ "matrix": [["0", "1", "0", "0", "0", "0"],
+            ["0", "0", "0", "0", "0", "1"],
+            ["0", "0", "0", "1", "0", "0"],
+            ["0", "0", "0", "0", "1", "0"],
+            ["0", "0", "1", "0", "0", "0"],
+            ["1", "0", "0", "0", "0", "0"]],
+ "depth": 3,
+ "layers": [{"A": [["-1", "1", "0"], ["1", "1", "1"], ["0", "-1", "0"]], "B": ["1", "1", "1"], "C": ["1", "1", "1"], "D": [["0", "-1", "0"], ["-1", "0", "0"], ["0", "0", "-1"]]},
+            {"A": [["1", "1", "0"], ["1", "-1", "0"], ["0", "0", "0"]], "B": ["1", "1", "1"], "C": ["1", "1", "1"], "D": [["-1", "0", "-1"], ["0", "2", "0"], ["1", "0", "1"]]},
+            {"A": [["0", "0", "-1"], ["0", "0", "0"], ["1", "0", "0"]], "B": ["1", "1", "1"], "C": ["1", "1", "1"], "D": [["0", "0", "0"], ["0", "-1", "0"], ["0", "0", "0"]]}],
+ "witness": {"type": "full-system-ideal", "conclusion": "monomial", "cofactors": [
+   [1, [[14, 1], [28, 1], [29, 1]], "1"], [2, [[13, 1], [28, 1], [29, 1]], "-1"], [13, [[23, 1], [29, 1]], "-1"],
+   [22, [[14, 1], [29, 1]], "-1"], [23, [], "-1"], [23, [[14, 1], [29, 1]], "1"]]},
+ "generator": "scripts/permutation-ideals.py (Singular oracle)"
+}
+""")
+
+def fsi(witness, **changes):
+    w = copy.deepcopy(witness)
+    w.update(changes)
+    return w
+
+
+def cofactors_with(witness, index, term):
+    """witness with cofactors[index] replaced by term (None: dropped)."""
+    w = copy.deepcopy(witness)
+    if term is None:
+        del w["cofactors"][index]
+    else:
+        w["cofactors"][index] = term
+    return w
+
+
+def test_full_system_ideal_expansion_by_hand():
+    T = SWAP
+    S = ic.inverse_columns(T, range(4), "T^-1")
+    assert S == SWAP                                                 # an involution
+    # e_0 = T22[0][0] eps0 - 1 - sum_l x0l T12[l][0] eps0 - sum_l T21[0][l] delta_l w_l0 + 0
+    assert ic.fsi_equation(0, T, S, 2) == {(): -1, ((0, 1), (10, 1)): -1, ((4, 1), (8, 1)): -1}
+    # e_4 = delta-bar0 S11[0][0] - 1 + sum_l w0l eps-bar_l S21[l][0] + sum_l delta-bar0 S12[0][l] x_l0
+    assert ic.fsi_equation(4, T, S, 2) == {(): -1, ((4, 1), (14, 1)): 1, ((0, 1), (12, 1)): 1}
+    assert ic.fsi_equation(9, T, S, 2) == {((9, 1), (13, 1)): 1, (): -1}      # delta1 delta-bar1 - 1
+    assert ic.fsi_equation(11, T, S, 2) == {((11, 1), (15, 1)): 1, (): -1}    # eps1 eps-bar1 - 1
+    # [I 2I; I I]: S = [-I 2I; I -I], so
+    # e_4 = -delta-bar0 - 1 + w00 eps-bar0 + 2 delta-bar0 x00 - w00 eps-bar0 x00 - w01 eps-bar1 x10
+    S = ic.inverse_columns(I2I, range(4), "T^-1")
+    assert S == F([[-1, 0, 2, 0], [0, -1, 0, 2], [1, 0, -1, 0], [0, 1, 0, -1]])
+    assert ic.fsi_equation(4, I2I, S, 2) == {
+        ((12, 1),): -1, (): -1, ((4, 1), (14, 1)): 1, ((0, 1), (12, 1)): 2, ((0, 1), (4, 1), (14, 1)): -1,
+        ((2, 1), (5, 1), (15, 1)): -1}
+    # and e_0 = eps0 - 1 - 2 x00 eps0 - delta0 w00 + x00 delta0 w00 + x01 delta1 w10
+    assert ic.fsi_equation(0, I2I, S, 2) == {
+        ((10, 1),): 1, (): -1, ((0, 1), (10, 1)): -2, ((4, 1), (8, 1)): -1, ((0, 1), (4, 1), (8, 1)): 1,
+        ((1, 1), (6, 1), (9, 1)): 1}
+    parse = lambda w: ic.fsi_cofactors(w["cofactors"], 2)
+    assert ic.fsi_polynomial(parse(SWAP_FSI), SWAP, 2) == {((8, 1),): 1, ((14, 1),): 1}
+    assert ic.fsi_polynomial(parse(N01_FSI), N01, 2) == {((9, 1),): -1}
+    # exponents add up: x00^2 eps-bar0^3 e_8 = x00^2 eps-bar0^3 delta0 delta-bar0 - x00^2 eps-bar0^3
+    w = fsi(SWAP_FSI, cofactors=[[8, [[0, 2], [14, 3]], "1/2"]])
+    assert ic.fsi_polynomial(parse(w), SWAP, 2) == {((0, 2), (8, 1), (12, 1), (14, 3)): Fr(1, 2),
+                                                     ((0, 2), (14, 3)): Fr(-1, 2)}
+    # terms that cancel leave the zero polynomial: -e_8 + e_10 + eps0 eps-bar0 e_8 - delta0 delta-bar0 e_10
+    zero = [[8, [], "-1"], [10, [], "1"], [8, [[10, 1], [14, 1]], "1"], [10, [[8, 1], [12, 1]], "-1"]]
+    assert ic.fsi_polynomial(parse(fsi(SWAP_FSI, cofactors=zero)), SWAP, 2) == {}
+
+
+def test_full_system_ideal_accepted():
+    c = cert("not-in-K2", 2, N01, regime="signed", witness=fsi(N01_FSI))
+    assert "full-system-ideal monomial" in ok(c)
+    ok(dict(c, regime="positive"))                               # a monomial proves both regimes
+    c = cert("not-in-K2", 2, SWAP, witness=fsi(SWAP_FSI))
+    assert "full-system-ideal positive-coefficients" in ok(c)
+    # -N01_FSI gives p = delta1 > 0; the order of the terms does not matter
+    neg = fsi(N01_FSI, conclusion="positive-coefficients",
+              cofactors=[[k, m, str(-Fr(x))] for k, m, x in reversed(N01_FSI["cofactors"])])
+    ok(cert("not-in-K2", 2, N01, witness=neg))
+    ok(cert("not-in-K2", 2, N01, witness=fsi(neg, conclusion="monomial")))
+    # every cofactor times (2/3) delta-bar1^2 still proves it; times x01^2, p keeps x01
+    def times(var, c):
+        return fsi(SWAP_FSI, cofactors=[[k, sorted(m + [[var, 2]]), str(Fr(x) * c)] for k, m, x in SWAP_FSI["cofactors"]])
+    assert "p has 2 term(s)" in ok(cert("not-in-K2", 2, SWAP, witness=times(13, Fr(2, 3))))
+    rejected(cert("not-in-K2", 2, SWAP, witness=times(1, Fr(1))), "x or w")
+    # depth 3 with this witness type
+    assert "full-system-ideal" in ok(cert("depth", 2, N01, regime="signed", depth=3, layers=N01_3, witness=fsi(N01_FSI)))
+    c = cert("depth", 2, SWAP, depth=3, layers=SWAP_3, witness=fsi(SWAP_FSI))
+    assert "full-system-ideal" in ok(c)
+    rejected(dict(c, regime="signed"), "only proves")            # SWAP_3's layers are signed-valid too
+
+
+def test_full_system_ideal_d3_certificates():
+    pos, sgn = FSI_D3_POSITIVE, FSI_D3_SIGNED
+    T = lambda c: F(c["matrix"])
+    parse = lambda c: ic.fsi_cofactors(c["witness"]["cofactors"], 3)
+    assert ic.fsi_polynomial(parse(pos), T(pos), 3) == {((22, 1),): 1, ((26, 1),): 1}
+    assert ic.fsi_polynomial(parse(sgn), T(sgn), 3) == {(): 1}
+    assert product(pos["layers"], 3) == T(pos) and product(sgn["layers"], 3) == T(sgn)
+    assert "depth 3 (full-system-ideal positive-coefficients" in ok(pos)
+    assert "depth 3 (full-system-ideal monomial" in ok(sgn)
+    for c in (pos, sgn):                                     # the same witnesses as not-in-K2 claims
+        assert "full-system-ideal" in ok(dict(c, claim="not-in-K2"))
+    ok(dict(sgn, claim="not-in-K2", regime="positive"))
+    rejected(dict(pos, claim="not-in-K2", regime="signed"), "only proves")
+    rejected(dict(pos, regime="signed"), "only proves")    # its layers have positive diagonals
+    w = pos["witness"]
+    rejected(dict(pos, witness=cofactors_with(w, 5, [8, [[6, 1], [10, 1], [17, 1], [29, 2]], "2"])))   # coefficient
+    rejected(dict(pos, witness=cofactors_with(w, 19, None)))                                            # dropped term
+    rejected(dict(pos, witness=cofactors_with(w, 19, [16, [[22, 1]], "-1"])))                         # e_16, not e_17
+    rejected(dict(pos, witness=fsi(w, conclusion="monomial")), "2 terms")
+    for i in range(len(w["cofactors"])):                   # no term can be left out, but
+        if w["cofactors"][i] == [18, [[26, 1]], "-1"]:       # -delta-bar2 (delta0 delta-bar0 - 1):
+            dropped = cofactors_with(w, i, None)               # p = eps1 + delta0 delta-bar0 delta-bar2
+            assert ic.fsi_polynomial(ic.fsi_cofactors(dropped["cofactors"], 3), T(pos), 3) \
+                == {((22, 1),): 1, ((18, 1), (24, 1), (26, 1)): 1}
+            ok(dict(pos, witness=dropped))
+        else:
+            rejected(dict(pos, witness=cofactors_with(w, i, None)))
+    w = sgn["witness"]
+    rejected(dict(sgn, witness=cofactors_with(w, 4, [23, [], "-2"])), "2 terms")     # p = 2 - eps2 eps-bar2
+    rejected(dict(sgn, witness=cofactors_with(w, 0, [1, [[14, 1], [28, 1], [29, 1]], "2"])), "x or w")
+    for i in range(len(w["cofactors"])):                   # without -e_23, p = eps2 eps-bar2: still one term
+        if w["cofactors"][i] == [23, [], "-1"]:
+            assert "p has 1 term" in ok(dict(sgn, witness=cofactors_with(w, i, None)))
+        else:
+            rejected(dict(sgn, witness=cofactors_with(w, i, None)))
+    t = copy.deepcopy(sgn); t["witness"]["cofactors"][0][1] = [[28, 1], [14, 1], [29, 1]]
+    rejected(t, "strictly increasing")
+    t = copy.deepcopy(sgn); t["witness"]["cofactors"][0][0] = 2 * 9 + 6
+    rejected(t, ".k")
+
+
+def test_full_system_ideal_tampered():
+    c = cert("not-in-K2", 2, N01, regime="signed", witness=fsi(N01_FSI))
+    w = N01_FSI
+    rejected(dict(c, witness=cofactors_with(w, 1, [7, [[9, 1]], "2"])), "x or w")     # changed coefficient
+    rejected(dict(c, witness=cofactors_with(w, 3, None)), "x or w")                   # dropped term
+    rejected(dict(c, witness=cofactors_with(w, 2, [8, [[1, 1]], "-1"])), "x or w")    # wrong equation (e_8, not e_9)
+    rejected(dict(c, witness=cofactors_with(w, 0, [1, [[14, 1]], "1"])), "x or w")    # wrong monomial
+    rejected(dict(c, matrix=s(SWAP)))                            # another matrix
+    t = copy.deepcopy(c); t["matrix"][2][1] = "2"                # T changes, p no longer free of x, w
+    rejected(t)
+    rejected(dict(c, witness=fsi(w, conclusion="positive-coefficients")), "only proves")
+    rejected(dict(c, regime="positive", witness=fsi(w, conclusion="positive-coefficients")), "negative")
+    c2 = cert("not-in-K2", 2, SWAP, witness=fsi(SWAP_FSI))
+    rejected(dict(c2, regime="signed"), "only proves")           # SWAP is in K_2(signed)
+    rejected(dict(c2, witness=fsi(SWAP_FSI, conclusion="monomial")), "2 terms")
+    zero = [[8, [], "-1"], [10, [], "1"], [8, [[10, 1], [14, 1]], "1"], [10, [[8, 1], [12, 1]], "-1"]]
+    rejected(dict(c2, witness=fsi(SWAP_FSI, cofactors=zero)), "zero polynomial")
+    rejected(dict(c2, matrix=s(F([[0] * 4] * 4))), "singular")
+    # x00 e_8 alone: p = x00 delta0 delta-bar0 - x00 keeps an x variable
+    rejected(dict(c2, witness=fsi(SWAP_FSI, cofactors=[[8, [[0, 1]], "1"]])), "x or w")
+
+
+def test_full_system_ideal_strict_parsing():
+    c = cert("not-in-K2", 2, N01, regime="signed", witness=fsi(N01_FSI))
+    w = N01_FSI
+    bad_terms = {
+        "strictly increasing": [[1, [[15, 1], [1, 1]], "1"],            # unsorted pairs
+                                [1, [[1, 1], [1, 1]], "1"]],            # a variable twice
+        "exponent": [[1, [[15, 0]], "1"], [1, [[15, 65]], "1"], [1, [[15, True]], "1"], [1, [[15, 1.0]], "1"],
+                     [1, [[15, "1"]], "1"]],
+        "total degree": [[1, [[1, 32], [15, 33]], "1"], [1, [[v, 1] for v in range(16)] * 5, "1"]],
+        "variable": [[1, [[16, 1]], "1"], [1, [[-1, 1]], "1"], [1, [[False, 1]], "1"], [1, [[2 ** 70, 1]], "1"]],
+        ".k": [[12, [[15, 1]], "1"], [-1, [[15, 1]], "1"], [True, [[15, 1]], "1"], [1.0, [[15, 1]], "1"],
+               ["1", [[15, 1]], "1"], [10 ** 30, [[15, 1]], "1"]],
+        "coefficient": [[1, [[15, 1]], "0"], [1, [[15, 1]], "2/2"], [1, [[15, 1]], 1], [1, [[15, 1]], "1/1"]],
+        "[variable, exponent] pairs": [[1, [[15]], "1"], [1, [[15, 1, 1]], "1"], [1, [15, 1], "1"], [1, {"15": 1}, "1"],
+                                       [1, "x", "1"]],
+        "[k, monomial, coefficient]": [[1, [[15, 1]]], [1, [[15, 1]], "1", "1"], {"k": 1}],
+    }
+    for fragment, terms in bad_terms.items():
+        for term in terms:
+            rejected(dict(c, witness=cofactors_with(w, 0, term)), fragment)
+    rejected(dict(c, witness=fsi(w, cofactors=w["cofactors"] + [[1, [[15, 1]], "2"]])), "repeats")
+    rejected(dict(c, witness=fsi(w, cofactors=[])), "1 to 65536")
+    rejected(dict(c, witness=fsi(w, cofactors={"0": w["cofactors"]})), "1 to 65536")
+    rejected(dict(c, witness=fsi(w, conclusion="Monomial")), "conclusion")
+    rejected(dict(c, witness=fsi(w, conclusion=None)), "conclusion")
+    rejected(dict(c, witness={"type": "full-system-ideal", "cofactors": w["cofactors"]}), "conclusion")
+    rejected(dict(c, witness={"type": "full-system-ideal", "conclusion": "monomial"}), "cofactors")
+
+
+def test_full_system_ideal_budget():
+    # d = 65: refused before anything else is read (cofactors are garbage) or T inverted
+    big = identity(130)
+    assert "d <= 64" in rejected(cert("not-in-K2", 65, big, witness={"type": "full-system-ideal", "cofactors": "?"}))
+    rejected(cert("depth", 65, big, depth=3, layers=[], witness={"type": "full-system-ideal"}), "d <= 64")
+    # 65536 terms is the limit on the count (d = 2: 16 (d + 2)^2 products each, within 2^22)
+    zero = F([[0] * 4] * 4)                                      # singular: the checks stop at T^-1
+    many = [[k, [[v, a], [15, b]], "1"] for k in range(12) for v in range(15)
+            for a in range(1, 33) for b in range(1, 33)][:65536]
+    c = cert("not-in-K2", 2, zero, regime="signed", witness=fsi(N01_FSI, cofactors=many))
+    assert "budget" not in rejected(c, "singular")
+    rejected(dict(c, witness=fsi(N01_FSI, cofactors=many + [[11, [[0, 1], [1, 1]], "1"]])), "1 to 65536")
+    # d = 7: (d + 2)^2 = 81, and 2^22 / 81 = 51781.5: 51782 terms are over the budget,
+    # which is checked before T is inverted (T = 0 here)
+    z7 = F([[0] * 14] * 14)
+    terms7 = [[k, [[v, e]], "1"] for k in range(112) for v in range(126) for e in range(1, 5)]
+    assert 81 * 51781 <= 1 << 22 < 81 * 51782
+    c = cert("not-in-K2", 7, z7, regime="signed", witness=fsi(N01_FSI, cofactors=terms7[:51781]))
+    assert "budget" not in rejected(c, "singular")
+    rejected(dict(c, witness=fsi(N01_FSI, cofactors=terms7[:51782])), "work budget")
+
+
 # ----------------------------------------------------------------- depth
 
 def test_depth_1_and_2():

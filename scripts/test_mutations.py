@@ -36,6 +36,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from test_cli import CRASH_MARKERS  # noqa: E402
+from test_independent_check import (cert as hand_cert, N01, SWAP, SWAP_3, N01_FSI, SWAP_FSI,  # noqa: E402
+                                    FSI_D3_POSITIVE, FSI_D3_SIGNED)
 
 _spec = importlib.util.spec_from_file_location("independent_check", os.path.join(HERE, "independent-check.py"))
 ic = importlib.util.module_from_spec(_spec)
@@ -66,6 +68,13 @@ GENERATED = {   # name: (flowproof arguments, matrix text or example file)
     "depth2-signed-d2": (["depth", "--regime", "signed"], "examples/swap-d2.txt"),
     "binary64-swap-d2": (["decompose", "--arith", "float"], "examples/swap-d2.txt"),
     "binary64-random-d3": (["decompose", "--arith", "float"], "examples/random-d3.txt"),
+}
+HAND = {   # full-system-ideal witnesses: by hand (d = 2) and Singular's (d = 3), in test_independent_check.py
+    "fsi-monomial-signed-d2": hand_cert("not-in-K2", 2, N01, regime="signed", witness=N01_FSI),
+    "fsi-positive-d2": hand_cert("not-in-K2", 2, SWAP, witness=SWAP_FSI),
+    "fsi-depth3-positive-d2": hand_cert("depth", 2, SWAP, depth=3, layers=SWAP_3, witness=SWAP_FSI),
+    "fsi-depth3-positive-d3": FSI_D3_POSITIVE,
+    "fsi-depth3-signed-d3": FSI_D3_SIGNED,
 }
 NOT_IN_K2_FROM = ("pm-plus-d2", "mono-V-signed-d2", "t11-positive-d2", "t11-signed-d2")
 
@@ -193,8 +202,8 @@ def witness_holds(w, T, d, regime):
     kind = w.get("type")
     T11 = [r[:d] for r in T[:d]]
     T12, T21 = [r[d:] for r in T[:d]], [r[:d] for r in T[d:]]
-    if kind in ("principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz"):
-        need(d <= 64)   # format 6.7: V = (T^-1)22 only up to d = 64
+    if kind in ("principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz", "full-system-ideal"):
+        need(d <= 64)   # format 6.7: V = (T^-1)22 and T^-1 only up to d = 64
     if kind in ("principal-minors", "principal-minors-monomial"):
         j = w.get("j")
         need(is_int(j) and 1 <= j < d and math.comb(d, j) <= 4096)
@@ -210,6 +219,8 @@ def witness_holds(w, T, d, regime):
         return not any(zero) and sum(1 for m in one if m) == 1
     if kind == "charpoly-positivstellensatz":
         return positivstellensatz_holds(w.get("terms"), T, d, regime)
+    if kind == "full-system-ideal":
+        return full_system_ideal_holds(w, T, d, regime)
     need(kind in ("t11-zero-signed", "t11-zero-positive"))
     need(kind == "t11-zero-signed" or regime == "positive")
     M = [[T12[i][c] * T21[c][j] for c in range(d)] for i in range(d) for j in range(d) if i != j]
@@ -247,6 +258,89 @@ def positivstellensatz_holds(terms, T, d, regime):
                 sigma[tuple(mono)] += sign * exact(c) * det([[X[a][b] for b in I] for a in I])
     values = [v for v in sigma.values() if v]
     return bool(values) and min(values) > 0
+
+
+def poly_mul(a, b):
+    """Polynomials as {((variable, exponent), ...) sorted: coefficient}."""
+    out = collections.Counter()
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            m = collections.Counter(dict(ma))
+            m.update(dict(mb))
+            out[tuple(sorted(m.items()))] += ca * cb
+    return {m: c for m, c in out.items() if c}
+
+
+def poly_sum(*ps):
+    out = collections.Counter()
+    for p in ps:
+        out.update(p)
+    return {m: c for m, c in out.items() if c}
+
+
+def poly_matmul(X, Y):
+    return [[poly_sum(*(poly_mul(a, b) for a, b in zip(r, col))) for col in zip(*Y)] for r in X]
+
+
+@functools.lru_cache(maxsize=None)
+def full_system(T, d):
+    """Format 6.8's e_0 .. e_(2d^2+2d-1), built as block matrix products of
+    polynomial matrices (not entry formulas): Q = T diag(delta, eps),
+    Q22 - X Q12 - Q21 W + X Q11 W - I, then the upper-left block of
+    N+(W) diag(delta-bar, eps-bar) T^-1 N-(X) minus I, then the Rabinowitsch
+    equations. T is a tuple of row tuples."""
+    var = lambda v: {((v, 1),): Fr(1)}
+    const = lambda c: {(): Fr(c)} if c else {}
+    n = 2 * d
+    X = [[var(i * d + j) for j in range(d)] for i in range(d)]
+    W = [[var(d * d + i * d + j) for j in range(d)] for i in range(d)]
+    scale = [2 * d * d + i for i in range(n)]              # delta_0.., eps_0..
+    inv = [2 * d * d + n + i for i in range(n)]            # their bars
+    Q = [[poly_mul(const(T[i][j]), var(scale[j])) for j in range(n)] for i in range(n)]
+    blk = lambda M, r, c: [row[c * d:(c + 1) * d] for row in M[r * d:(r + 1) * d]]
+    neg = lambda M: [[{m: -c for m, c in p.items()} for p in r] for r in M]
+    I = [[const(int(i == j)) for j in range(d)] for i in range(d)]
+    add = lambda *Ms: [[poly_sum(*ps) for ps in zip(*rows)] for rows in zip(*Ms)]
+    E1 = add(blk(Q, 1, 1), neg(poly_matmul(X, blk(Q, 0, 1))), neg(poly_matmul(blk(Q, 1, 0), W)),
+             poly_matmul(poly_matmul(X, blk(Q, 0, 0)), W), neg(I))
+    cols = [inverse_column(T, n, c) for c in range(n)]
+    R = [[poly_mul(var(inv[i]), const(cols[j][i])) for j in range(n)] for i in range(n)]
+    E2 = add(blk(R, 0, 0), poly_matmul(W, blk(R, 1, 0)), poly_matmul(blk(R, 0, 1), X),
+             poly_matmul(poly_matmul(W, blk(R, 1, 1)), X), neg(I))
+    rab = [poly_sum(poly_mul(var(a), var(b)), const(-1)) for a, b in zip(scale, inv)]
+    return [p for row in E1 for p in row] + [p for row in E2 for p in row] + rab
+
+
+def inverse_column(T, n, c):
+    """Column c of T^-1, by Cramer's rule (yet another way than elimination)."""
+    D = det([list(r) for r in T])
+    need(D != 0)
+    return [det([[Fr(int(r == c)) if k == i else T[r][k] for k in range(n)] for r in range(n)]) / D
+            for i in range(n)]
+
+
+def full_system_ideal_holds(w, T, d, regime):
+    """Format 6.8: p = sum c m e_k is nonzero, in the 4d scaling variables
+    only, and a single term or (regime positive) all coefficients > 0."""
+    conclusion, cofactors = w.get("conclusion"), w.get("cofactors")
+    need(conclusion == "monomial" or (conclusion == "positive-coefficients" and regime == "positive"))
+    need(type(cofactors) is list and 1 <= len(cofactors) <= 1 << 16 and len(cofactors) * (d + 2) ** 2 <= 1 << 22)
+    seen, terms = set(), []
+    for t in cofactors:
+        need(type(t) is list and len(t) == 3 and is_int(t[0]) and 0 <= t[0] < 2 * d * d + 2 * d)
+        need(type(t[1]) is list and all(type(pair) is list and len(pair) == 2 for pair in t[1]))
+        need(all(is_int(v) and 0 <= v < 2 * d * d + 4 * d and is_int(e) and 1 <= e <= 64 for v, e in t[1]))
+        vs = [v for v, _ in t[1]]
+        need(vs == sorted(set(vs)) and sum(e for _, e in t[1]) <= 64 and exact(t[2]) != 0)
+        key = (t[0], tuple(map(tuple, t[1])))
+        need(key not in seen)
+        seen.add(key)
+        terms.append(key + (exact(t[2]),))
+    e = full_system(tuple(map(tuple, T)), d)
+    p = poly_sum(*(poly_mul({m: c}, e[k]) for k, m, c in terms))
+    if not p or any(v < 2 * d * d for m in p for v, _ in m):
+        return False
+    return len(p) == 1 if conclusion == "monomial" else min(p.values()) > 0
 
 
 def in_K1(T, d, regime):
@@ -335,6 +429,7 @@ def paths(c):
     for key in "yuw":
         out += [("witness", key, i) for i in range(len(c.get("witness", {}).get(key, [])))]
     out += [("witness", "terms", k, 2) for k in range(len(c.get("witness", {}).get("terms", [])))]
+    out += [("witness", "cofactors", k, 2) for k in range(len(c.get("witness", {}).get("cofactors", [])))]
     return out
 
 
@@ -418,7 +513,9 @@ CHANGES = {   # field: values it is changed to (besides retyping)
     "regime": ["positive", "signed", "Positive", "", "complex"],
     "claim": ["factorization", "not-in-K2", "depth", "Depth", "not-in-k2"],
     "arithmetic": ["exact", "binary64", "Exact", "float"],
-    "type": ["principal-minors", "principal-minors-monomial", "t11-zero-signed", "t11-zero-positive", "farkas"],
+    "type": ["principal-minors", "principal-minors-monomial", "t11-zero-signed", "t11-zero-positive",
+             "full-system-ideal", "farkas"],
+    "conclusion": ["monomial", "positive-coefficients", "Monomial", ""],
     "j": ["+1", "-1", 0, -1, "d", 2 ** 64, "str", "float"],
     "k": ["+1", "-1", -1, "d", 2 ** 64, "str", "float"],
     "sign": ["+", "-", "plus", ""],
@@ -490,6 +587,56 @@ def claim_mutants(out, name, c):
                         dict(c, witness={"type": kind, "j": c["witness"]["j"], key: v}))
 
 
+def cofactor_mutants(out, name, c, rng):
+    """full-system-ideal cofactor terms (format 6.8) dropped, repeated, moved
+    to another equation or multiplied by a variable (the oracle judges those),
+    and malformed: monomial pairs unsorted or repeated, exponents, variables
+    and k out of range, non-integers, degree over 64."""
+    w, d = c["witness"], c["d"]
+    terms = w["cofactors"]
+    n_eq, n_var = 2 * d * d + 2 * d, 2 * d * d + 4 * d
+
+    def mutant(detail, new_terms, must_reject=False):
+        out.obj(name, "cofactors", detail, dict(c, witness=dict(w, cofactors=new_terms)), must_reject)
+
+    def times(m, v):
+        pairs = dict(map(tuple, m))
+        pairs[v] = pairs.get(v, 0) + 1
+        return [list(p) for p in sorted(pairs.items())]
+    mutant("reversed", terms[::-1])
+    mutant("empty", [], True)
+    # every h_k scaled: p is scaled too, so the claim holds iff the factor is a
+    # nonzero constant or a scaling variable (an x keeps p in x; -1 flips signs)
+    for factor in ("-1", "2/3"):
+        mutant(f"all times {factor}", [[k, m, str(Fr(x) * Fr(factor))] for k, m, x in terms])
+    for v in (0, d * d, 2 * d * d, n_var - 1):           # an x, a w, a delta, the last eps-bar
+        mutant(f"all times variable {v}", [[k, times(m, v), x] for k, m, x in terms])
+    for i in sorted(rng.sample(range(len(terms)), min(3, len(terms)))):
+        k, m, x = terms[i]
+        at = lambda term: terms[:i] + [term] + terms[i + 1:]
+        mutant(f"drop {i}", terms[:i] + terms[i + 1:])
+        mutant(f"repeat {i}", terms + [terms[i]], True)
+        mutant(f"{i}: k {k} -> {(k + 1) % n_eq}", at([(k + 1) % n_eq, m, x]))
+        for v in (0, 2 * d * d, n_var - 1):               # an x, a delta, the last eps-bar
+            mutant(f"{i}: times variable {v}", at([k, times(m, v), x]))
+        for bad_k in (-1, n_eq, True, float(k), str(k)):
+            mutant(f"{i}: k = {bad_k!r}", at([bad_k, m, x]), True)
+        bad_monomials = [[[0, 0]], [[0, 65]], [[n_var, 1]], [[-1, 1]], [[0, 32], [1, 33]], [[0, 1.0]],
+                         [[0, True]], [[0]], [[0, 1, 1]], [0, 1], {"0": 1}]
+        if m:
+            bad_monomials += [m + [m[-1]], [[m[0][0], 0]] + m[1:]]
+        if len(m) >= 2:
+            bad_monomials.append(m[::-1])
+        for bad in bad_monomials:
+            mutant(f"{i}: monomial {bad!r}", at([k, bad, x]), True)
+        for bad in ([k, m], [k, m, x, x], {"k": k}):
+            mutant(f"{i}: term {bad!r}", at(bad), True)
+    for conclusion in ("monomial", "positive-coefficients"):
+        for regime in ("positive", "signed"):
+            out.obj(name, "conclusion", f"{conclusion} in {regime}",
+                    dict(c, regime=regime, witness=dict(w, conclusion=conclusion)))
+
+
 def text_mutants(out, name, c, rng, heavy):
     text = dumps(c)
     ok = True                  # c is a base certificate, so its claim holds
@@ -551,6 +698,8 @@ def build_mutants(bases):
         if "layers" in c:
             layer_mutants(out, name, c)
         claim_mutants(out, name, c)
+        if c.get("witness", {}).get("type") == "full-system-ideal":
+            cofactor_mutants(out, name, c, rng)
         text_mutants(out, name, c, rng, heavy=name in ("exact-swap-d2", "binary64-swap-d2"))
     for kind, text in (("empty", ""), ("whitespace", " \n"), ("string", '"flowproof-certificate"'),
                        ("number", "1"), ("null", "null"), ("empty object", "{}")):
@@ -573,6 +722,16 @@ def budget_mutants(out):
              "d": d, "matrix": matrix, "witness": wit}
         out.obj(f"two-identity-d{d}", "minor-budget", f"{kind} j={j}, C(d, j) = {math.comb(d, j)}", c,
                 must_reject=math.comb(d, j) > 4096)
+    # full-system-ideal: d = 65 needs T^-1 above d = 64; at d = 7, 51782 terms of
+    # (d + 2)^2 = 81 products pass 2^22. T = I is in K_2, so these are false anyway;
+    # both checkers must refuse them before the work.
+    for d, count in ((65, 1), (7, 51782)):
+        terms = list(itertools.islice(([k, [[v, e]], "1"] for k in range(2 * d * d + 2 * d)
+                                       for v in range(2 * d * d + 4 * d) for e in range(1, 5)), count))
+        c = {"format": "flowproof-certificate", "version": 1, "claim": "not-in-K2", "regime": "signed", "d": d,
+             "matrix": [[str(int(a == b)) for b in range(2 * d)] for a in range(2 * d)],
+             "witness": {"type": "full-system-ideal", "conclusion": "monomial", "cofactors": terms}}
+        out.obj(f"identity-d{d}", "fsi-budget", f"{count} terms", c, must_reject=True)
 
 
 # ------------------------------------------------------------------ the run
@@ -591,6 +750,7 @@ def flowproof_binary():
 
 def bases(binary, tmp):
     out = {name: json.load(open(os.path.join(ROOT, "proofs", p))) for name, p in PROOFS.items()}
+    out.update(copy.deepcopy(HAND))
     for name, (args, source) in GENERATED.items():
         if not source.startswith("examples/"):
             src, source = source, os.path.join(tmp, name + ".txt")

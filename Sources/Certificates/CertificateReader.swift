@@ -168,11 +168,11 @@ public enum CertificateReader {
         }
         let rowsOfM = d * (d - 1)
         // These compare T11 with V = (T⁻¹)22: refused before T is inverted.
-        if ["principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz"].contains(type),
+        if ["principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz", "full-system-ideal"].contains(type),
             d > LowerBounds.maximumInverseD
         {
             throw CertificateError(
-                "witness \(type) needs V = (T⁻¹)22: d = \(d) exceeds the work budget (d <= \(LowerBounds.maximumInverseD))")
+                "witness \(type) needs T⁻¹: d = \(d) exceeds the work budget (d <= \(LowerBounds.maximumInverseD))")
         }
         switch type {
         case "principal-minors":
@@ -197,6 +197,11 @@ public enum CertificateReader {
                 w: try vector(w["w"], count: d, field: "witness.w", binary64: false))
         case "charpoly-positivstellensatz":
             return .charPolyPositivstellensatz(terms: try positivstellensatzTerms(w["terms"], d: d))
+        case "full-system-ideal":
+            guard let conclusion = string(w["conclusion"]).flatMap(FullSystemIdeal.Conclusion.init(rawValue:)) else {
+                throw CertificateError("witness.conclusion must be \"monomial\" or \"positive-coefficients\"")
+            }
+            return .fullSystemIdeal(conclusion: conclusion, cofactors: try idealCofactors(w["cofactors"], d: d))
         default:
             throw CertificateError("unknown witness type '\(type)'")
         }
@@ -226,6 +231,35 @@ public enum CertificateReader {
         }
         if let violation = CharPolyPositivstellensatz.budgetViolation(terms, d: d) {
             throw CertificateError("charpoly-positivstellensatz: \(violation)")
+        }
+        return terms
+    }
+
+    /// `[k, [[v, e], ...], "coefficient"]` triples (format §6.8), refused
+    /// over the check budget before `T` is inverted.
+    static func idealCofactors(_ value: StrictJSON.Value?, d: Int) throws(CertificateError) -> [IdealCofactorTerm] {
+        guard case .array(let list) = value, !list.isEmpty, list.count <= FullSystemIdeal.maximumTerms else {
+            throw CertificateError("witness.cofactors must be a list of 1 to \(FullSystemIdeal.maximumTerms) terms")
+        }
+        var terms: [IdealCofactorTerm] = []
+        for (k, item) in list.enumerated() {
+            let field = "witness.cofactors[\(k)]"
+            guard case .array(let parts) = item, parts.count == 3, let equation = integer(parts[0]), case .array(let pairs) = parts[1]
+            else { throw CertificateError("\(field) must be [k, [[v, e], ...], \"coefficient\"]") }
+            var factors: [SparseMonomial.Factor] = []
+            for pair in pairs {
+                guard case .array(let ve) = pair, ve.count == 2, let v = integer(ve[0]), let e = integer(ve[1]) else {
+                    throw CertificateError("\(field): a monomial is a list of [variable, exponent] integer pairs")
+                }
+                factors.append(SparseMonomial.Factor(variable: v, exponent: e))
+            }
+            terms.append(
+                IdealCofactorTerm(
+                    equation: equation, monomial: SparseMonomial(factors),
+                    coefficient: try rational(parts[2], field: field, binary64: false)))
+        }
+        if let violation = FullSystemIdeal.budgetViolation(terms, d: d) {
+            throw CertificateError("full-system-ideal: \(violation)")
         }
         return terms
     }

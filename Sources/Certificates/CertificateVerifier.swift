@@ -149,6 +149,13 @@ public enum CertificateVerifier {
             guard sigma.values.allSatisfy({ $0.sign > 0 }) else {
                 throw CertificateError("charpoly-positivstellensatz: Σ g_j·f_j has a negative coefficient")
             }
+        case .fullSystemIdeal(let conclusion, let cofactors):
+            // The reader has checked the budget before this inverse.
+            guard let s = PreparedMatrix(t).inverse else { throw CertificateError("matrix is singular") }
+            let p = FullSystemIdeal.combination(cofactors, t: t, inverse: s)
+            if let violation = FullSystemIdeal.violation(p, conclusion: conclusion, d: b.d) {
+                throw CertificateError("full-system-ideal: \(violation)")
+            }
         }
     }
 }

@@ -105,6 +105,12 @@ private func witnessJSON(_ w: NotInK2Witness) -> String {
             "[\($0.j), [\($0.exponents.map(String.init).joined(separator: ", "))], \(quoted($0.coefficient.description))]"
         }
         body = "\"terms\": [\n      " + list.joined(separator: ",\n      ") + "\n    ]"
+    case .fullSystemIdeal(let conclusion, let cofactors):
+        let list = cofactors.map { term in
+            let monomial = term.monomial.factors.map { "[\($0.variable), \($0.exponent)]" }.joined(separator: ", ")
+            return "[\(term.equation), [\(monomial)], \(quoted(term.coefficient.description))]"
+        }
+        body = "\"conclusion\": \(quoted(conclusion.rawValue)), \"cofactors\": [\n      " + list.joined(separator: ",\n      ") + "\n    ]"
     }
     return "{\"type\": \(quoted(w.typeName)), \(body)}"
 }

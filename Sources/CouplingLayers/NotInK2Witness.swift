@@ -18,6 +18,10 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// Multipliers `g_j` with `Σ g_j·f_j` nonzero with nonnegative
     /// coefficients (theory §4b, `CharPolyPositivstellensatz`).
     case charPolyPositivstellensatz(terms: [PositivstellensatzTerm])
+    /// Cofactors `h_k` of the full depth-2 system with `Σ h_k·e_k` a
+    /// nonzero polynomial in the scalings alone that cannot vanish
+    /// (`FullSystemIdeal`, docs/certificate-format.md §6.8).
+    case fullSystemIdeal(conclusion: FullSystemIdeal.Conclusion, cofactors: [IdealCofactorTerm])
 
     public var typeName: String {
         switch self {
@@ -26,6 +30,7 @@ public enum NotInK2Witness: Equatable, Sendable {
         case .t11ZeroSigned: return "t11-zero-signed"
         case .t11ZeroPositive: return "t11-zero-positive"
         case .charPolyPositivstellensatz: return "charpoly-positivstellensatz"
+        case .fullSystemIdeal: return "full-system-ideal"
         }
     }
 
@@ -35,6 +40,7 @@ public enum NotInK2Witness: Equatable, Sendable {
         switch self {
         case .t11ZeroSigned, .principalMinorsMonomial: return true
         case .principalMinors, .t11ZeroPositive, .charPolyPositivstellensatz: return regime == .positive
+        case .fullSystemIdeal(let conclusion, _): return conclusion == .monomial || regime == .positive
         }
     }
 }

@@ -112,6 +112,9 @@ struct Depth: ParsableCommand {
             let degree = terms.map { $0.j + $0.exponents.reduce(0, +) }.max() ?? 0
             return
                 "charpoly-positivstellensatz (\(terms.count) multiplier terms, degree \(degree): Σ g_j·f_j has only nonnegative coefficients)"
+        case .fullSystemIdeal(let conclusion, let cofactors):
+            return
+                "full-system-ideal (\(cofactors.count) cofactor terms: Σ h_k·e_k is \(conclusion.rawValue) in the scalings)"
         }
     }
 }

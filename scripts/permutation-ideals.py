@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""Decide the minimal depth of every even permutation matrix of size 2d.
+
+flowproof decides most permutations itself (`flowproof depth`). For the
+rest (singular T11, where the characteristic-polynomial equations are only
+necessary), this script asks Singular, an external computer-algebra system
+used as an untrusted oracle, about the full depth-2 system of
+docs/certificate-format.md §6.8:
+
+- a Groebner basis containing 1, a monomial, or (regime positive) a
+  polynomial with coefficients of one sign in the scaling variables only,
+  gives a `full-system-ideal` witness; Singular's `lift` supplies the
+  cofactors;
+- otherwise scalings of +-1 (positive: all +1) are tried, the remaining
+  system is cut down greedily by fixing X and W entries to small integers
+  while it stays consistent, and a rational point gives an exact depth-2
+  factorization.
+
+Nothing Singular returns is trusted: every certificate is checked by
+`flowproof verify` before it is written, and CI re-checks the corpus with
+the independent checker. Permutations are classified up to conjugation by
+diag(P, P) (P a permutation of d), which preserves every K_k: each orbit
+gets one certificate, counts are weighted by orbit size.
+
+    apt-get install singular
+    scripts/permutation-ideals.py --d 3 --regime positive --out DIR
+    scripts/permutation-ideals.py --d 4 --regime signed --shard 1/8 --out part1
+
+A shard prints its counts as one JSON line (and writes them to
+DIR/permutation-ideals-<regime>-d<d>-shard<I>of<N>.stats);
+`--merge DIR...` adds the stats of all shards and prints the table row.
+"""
+import argparse
+import itertools
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from fractions import Fraction
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def parity(p):
+    p, s = list(p), 0
+    for i in range(len(p)):
+        while p[i] != i:
+            j = p[i]
+            p[i], p[j] = p[j], p[i]
+            s ^= 1
+    return s
+
+
+def orbit_representatives(d):
+    """Even permutations of 2d up to conjugation by diag(P, P): (rep, orbit size)."""
+    seen = set()
+    relabelings = [list(q) + [d + x for x in q] for q in itertools.permutations(range(d))]
+    for p in itertools.permutations(range(2 * d)):
+        if p in seen or parity(p):
+            continue
+        orbit = set()
+        for r in relabelings:  # row i -> column p[i] becomes row r[i] -> column r[p[i]]
+            image = [0] * (2 * d)
+            for i in range(2 * d):
+                image[r[i]] = r[p[i]]
+            orbit.add(tuple(image))
+        seen |= orbit
+        yield min(orbit), len(orbit)
+
+
+def matrix(p):
+    n = len(p)
+    return [[1 if p[i] == j else 0 for j in range(n)] for i in range(n)]
+
+
+# --- the full system (format §6.8) as Singular text -------------------------
+
+def names(d):
+    x = [f"x{i}_{j}" for i in range(d) for j in range(d)]
+    w = [f"w{i}_{j}" for i in range(d) for j in range(d)]
+    return x + w + [f"a{i}" for i in range(d)] + [f"b{i}" for i in range(d)] + \
+        [f"ia{i}" for i in range(d)] + [f"ib{i}" for i in range(d)]
+
+
+def equations(t):
+    """e_k of format §6.8 as Singular strings (T a permutation: S = T^T)."""
+    n = len(t)
+    d = n // 2
+    s = [[t[j][i] for j in range(n)] for i in range(n)]
+    blk = lambda m, r, c: [[m[r * d + i][c * d + j] for j in range(d)] for i in range(d)]
+    t11, t12, t21, t22 = blk(t, 0, 0), blk(t, 0, 1), blk(t, 1, 0), blk(t, 1, 1)
+    s11, s12, s21, s22 = blk(s, 0, 0), blk(s, 0, 1), blk(s, 1, 0), blk(s, 1, 1)
+    x = lambda i, j: f"x{i}_{j}"
+    w = lambda i, j: f"w{i}_{j}"
+    out = []
+    r = range(d)
+    for i in r:
+        for j in r:
+            e = [f"{t22[i][j]}*b{j}"] if t22[i][j] else []
+            e += ["-1"] if i == j else []
+            e += [f"-{t12[l][j]}*{x(i, l)}*b{j}" for l in r if t12[l][j]]
+            e += [f"-{t21[i][l]}*a{l}*{w(l, j)}" for l in r if t21[i][l]]
+            e += [f"{t11[l][m]}*{x(i, l)}*a{m}*{w(m, j)}" for l in r for m in r if t11[l][m]]
+            out.append("+".join(e).replace("+-", "-") or "0")
+    for i in r:
+        for j in r:
+            e = [f"{s11[i][j]}*ia{i}"] if s11[i][j] else []
+            e += ["-1"] if i == j else []
+            e += [f"{s21[l][j]}*{w(i, l)}*ib{l}" for l in r if s21[l][j]]
+            e += [f"{s12[i][l]}*ia{i}*{x(l, j)}" for l in r if s12[i][l]]
+            e += [f"{s22[l][m]}*{w(i, l)}*ib{l}*{x(m, j)}" for l in r for m in r if s22[l][m]]
+            out.append("+".join(e).replace("+-", "-") or "0")
+    out += [f"a{i}*ia{i}-1" for i in r] + [f"b{i}*ib{i}-1" for i in r]
+    return out
+
+
+def singular(script, timeout):
+    """Singular's output, or "" when it runs over `timeout` seconds (no answer, no proof)."""
+    try:
+        done = subprocess.run(["Singular", "-q", "--no-warn"], input=script + "\nquit;\n",
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return ""
+    return done.stdout
+
+
+def ring(d):
+    # Block order, X and W before the scalings: Singular's lift (cofactors)
+    # takes 0.1 s where plain dp takes 40-150 s at d = 3.
+    return f"ring r=0,({','.join(names(d))}),(dp({2 * d * d}),dp({4 * d}));\noption(redSB);\n"
+
+
+TERM = re.compile(r"([+-]?)([0-9]+(?:/[0-9]+)?)?\*?((?:[a-z]+[0-9_]+(?:\^[0-9]+)?\*?)*)")
+
+
+def parse(poly, index):
+    """A Singular polynomial string -> {((var, exp), ...): Fraction}."""
+    out = {}
+    for m in re.finditer(r"[+-]?[^+-]+", poly.replace(" ", "")):
+        term = m.group(0)
+        sign = -1 if term.startswith("-") else 1
+        term = term.lstrip("+-")
+        coef, mono = Fraction(1), {}
+        for factor in term.split("*"):
+            if re.fullmatch(r"[0-9]+(/[0-9]+)?", factor):
+                coef *= Fraction(factor)
+            else:
+                v, _, e = factor.partition("^")
+                mono[index[v]] = mono.get(index[v], 0) + int(e or 1)
+        key = tuple(sorted(mono.items()))
+        out[key] = out.get(key, 0) + sign * coef
+    return {k: c for k, c in out.items() if c}
+
+
+def fmt(q):
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def refutation(t, regime, timeout):
+    """A full-system-ideal witness, or None."""
+    d = len(t) // 2
+    eqs = equations(t)
+    xw = "*".join(names(d)[:2 * d * d])
+    script = ring(d) + f"ideal I={','.join(eqs)};\n" + f"""
+ideal G=std(I);
+if (G[1]==1) {{ print("TARGET 1"); }}
+else {{
+  ideal E=std(eliminate(I,{xw}));
+  int k; for (k=1;k<=ncols(E);k++) {{ print("GEN "+string(E[k])); }}
+}}
+"""
+    out = singular(script, timeout)
+    targets = [line[7:] for line in out.splitlines() if line.startswith("TARGET ")]
+    if not targets:
+        index = {v: k for k, v in enumerate(names(d))}
+        for line in out.splitlines():
+            if not line.startswith("GEN "):
+                continue
+            p = parse(line[4:], index)
+            signs = {c > 0 for c in p.values()}
+            if len(p) == 1 or (regime == "positive" and len(signs) == 1):
+                targets.append(line[4:])
+        # The shortest target tends to have the shortest cofactors.
+        targets.sort(key=lambda g: (len(parse(g, index)), len(g), g))
+    if not targets:
+        return None
+    target = targets[0]
+    script = ring(d) + f"ideal I={','.join(eqs)};\nmatrix M=lift(I,ideal({target}));\n" + """
+int k; for (k=1;k<=nrows(M);k++) { if (M[k,1]!=0) { print("COF "+string(k-1)+" "+string(M[k,1])); } }
+"""
+    out = singular(script, timeout)
+    index = {v: k for k, v in enumerate(names(d))}
+    terms = []
+    for line in out.splitlines():
+        if line.startswith("COF "):
+            _, k, poly = line.split(" ", 2)
+            for mono, c in sorted(parse(poly, index).items()):
+                terms.append([int(k), [list(p) for p in mono], fmt(c)])
+    if not terms:
+        return None
+    p = parse(target, index)
+    conclusion = "monomial" if len(p) == 1 else "positive-coefficients"
+    if conclusion == "positive-coefficients" and next(iter(p.values())) < 0:
+        for term in terms:
+            term[2] = fmt(-Fraction(term[2]))
+    return {"type": "full-system-ideal", "conclusion": conclusion, "cofactors": terms}
+
+
+def rational_point(t, regime, rng, timeout, tries=4):
+    """Exact (X, W, delta, epsilon) of a depth-2 factorization, or None."""
+    d = len(t) // 2
+    eqs = equations(t)
+    xw = names(d)[:2 * d * d]
+    if regime == "positive":
+        patterns = [(1,) * (2 * d)]
+    else:
+        # One Singular call sorts out the sign patterns with no complex solution at all.
+        candidates = list(itertools.product([1, -1], repeat=2 * d))
+        script = ring(d) + f"ideal I={','.join(eqs)};\nideal G;\n"
+        for k, signs in enumerate(candidates):
+            fixed = ",".join([f"a{i}-({signs[i]})" for i in range(d)] + [f"b{i}-({signs[d + i]})" for i in range(d)])
+            script += f'G=std(I+ideal({fixed}));if(dim(G)>=0){{print("SIGNS {k}");}}\n'
+        out = singular(script, timeout)
+        patterns = [candidates[int(line.split()[1])] for line in out.splitlines() if line.startswith("SIGNS ")]
+    for signs in patterns:
+        fixed = [f"a{i}-({signs[i]})" for i in range(d)] + [f"b{i}-({signs[d + i]})" for i in range(d)]
+        for _ in range(tries):
+            order = xw[:]
+            rng.shuffle(order)
+            script = ring(d) + f"ideal I={','.join(eqs + fixed)};\nideal G=std(I);\n"
+            script += 'if (dim(G)<0) { print("EMPTY"); quit; }\nideal H;\n'
+            for v in order:
+                script += f"H=std(G+ideal({v}-({rng.choice([0, 0, 1, -1, 2, -2])})));if(dim(H)>=0){{G=H;}}\n"
+            script += 'print("GB"); int k; for (k=1;k<=ncols(G);k++) { print("G "+string(G[k])); }\n'
+            out = singular(script, timeout)
+            if "EMPTY" in out:
+                break
+            sol = {}
+            for line in out.splitlines():
+                m = re.fullmatch(r"([a-z]+[0-9_]+)([+-][0-9/]+)?", line[2:].replace(" ", ""))
+                if line.startswith("G ") and m:
+                    sol[m.group(1)] = -Fraction(m.group(2) or "0")
+            if all(v in sol for v in xw):
+                sol.update({f"a{i}": Fraction(signs[i]) for i in range(d)})
+                sol.update({f"b{i}": Fraction(signs[d + i]) for i in range(d)})
+                return sol
+    return None
+
+
+def layers_from_point(t, sol):
+    """T = L(X, I) U(I, Y) L(Z, 1/epsilon) U(1/delta, W diag(1/epsilon)) (theory §2)."""
+    d = len(t) // 2
+    dl = [sol[f"a{i}"] for i in range(d)]
+    ep = [sol[f"b{i}"] for i in range(d)]
+    X = [[sol[f"x{i}_{j}"] for j in range(d)] for i in range(d)]
+    W = [[sol[f"w{i}_{j}"] for j in range(d)] for i in range(d)]
+    q = lambda i, j: t[i][j] * (dl[j] if j < d else ep[j - d])
+    q11 = [[q(i, j) for j in range(d)] for i in range(d)]
+    q12 = [[q(i, d + j) for j in range(d)] for i in range(d)]
+    q21 = [[q(d + i, j) for j in range(d)] for i in range(d)]
+    mul = lambda a, b: [[sum(a[i][k] * b[k][j] for k in range(d)) for j in range(d)] for i in range(d)]
+    Y = [[q12[i][j] - v for j, v in enumerate(row)] for i, row in enumerate(mul(q11, W))]
+    Z = [[q21[i][j] - v for j, v in enumerate(row)] for i, row in enumerate(mul(X, q11))]
+    one = Fraction(1)
+    m = lambda a: [[fmt(v) for v in row] for row in a]
+    return [
+        {"A": m(X), "B": [fmt(one)] * d, "C": [fmt(one)] * d, "D": m(Y)},
+        {"A": m(Z), "B": [fmt(1 / e) for e in ep], "C": [fmt(1 / x) for x in dl],
+         "D": m([[W[i][j] / ep[j] for j in range(d)] for i in range(d)])},
+    ]
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def certificate(t, regime, claim_fields):
+    d = len(t) // 2
+    c = {"format": "flowproof-certificate", "version": 1, "claim": "depth", "arithmetic": "exact",
+         "regime": regime, "d": d, "matrix": [[str(v) for v in row] for row in t]}
+    c.update(claim_fields)
+    c["generator"] = "scripts/permutation-ideals.py (Singular oracle)"
+    return c
+
+
+def write_checked(c, path, flowproof):
+    with tempfile.NamedTemporaryFile("w", suffix=".json", dir=os.path.dirname(path), delete=False) as f:
+        json.dump(c, f, separators=(", ", ": "))
+        f.write("\n")
+    if run([flowproof, "verify", f.name]).returncode != 0:
+        os.unlink(f.name)
+        return False
+    os.replace(f.name, path)
+    return True
+
+
+def classify(p, regime, out, flowproof, timeout):
+    """Outcome key for permutation p; writes a certificate when this script proves it."""
+    t = matrix(p)
+    d = len(p) // 2
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(" ".join(map(str, row)) for row in t) + "\n")
+    try:
+        summary = json.loads(run([flowproof, "depth", f.name, "--regime", regime, "--json"]).stdout)
+        outcome = summary["outcome"]
+        if outcome.startswith("proven depth"):
+            return f"depth {summary['upperBound']} (flowproof)"
+        name = os.path.join(out, f"{regime}-d{d}-{''.join(map(str, p))}.json")
+        witness = refutation(t, regime, timeout)
+        if witness:
+            layers = decomposed(f.name, regime, flowproof)
+            c = certificate(t, regime, {"depth": 3, "layers": layers, "witness": witness})
+            if write_checked(c, name, flowproof):
+                return "depth 3 (full-system ideal)"
+        # Seeded by the permutation, so a shard's certificates do not depend on its other orbits.
+        point = rational_point(t, regime, random.Random("".join(map(str, p))), timeout)
+        if point:
+            c = certificate(t, regime, {"depth": 2, "layers": layers_from_point(t, point)})
+            if write_checked(c, name, flowproof):
+                return "depth 2 (exact rational point)"
+        return "undecided"
+    finally:
+        os.unlink(f.name)
+
+
+def decomposed(path, regime, flowproof):
+    """The exact depth-3 layers flowproof writes for the matrix in path."""
+    out = path + ".decomposed.json"
+    try:
+        if run([flowproof, "decompose", path, "--regime", regime, "--out", out]).returncode != 0:
+            raise RuntimeError(f"flowproof decompose failed on {path}")
+        with open(out) as f:
+            return json.load(f)["layers"]
+    finally:
+        if os.path.exists(out):
+            os.unlink(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--d", type=int)
+    ap.add_argument("--regime", choices=["positive", "signed"], default="positive")
+    ap.add_argument("--out", help="directory for the certificates and the .stats file")
+    ap.add_argument("--shard", default="1/1", help="I/N: this run takes orbits I-1, I-1+N, ... (1-based)")
+    ap.add_argument("--flowproof", default=os.path.join(ROOT, ".build", "release", "flowproof"))
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per Singular call")
+    ap.add_argument("--merge", nargs="*", help="add the stats of these shard directories and print the row")
+    a = ap.parse_args()
+    if a.merge is not None:
+        total = {}
+        for directory in a.merge:
+            for name in sorted(os.listdir(directory)):
+                if name.startswith("permutation-ideals-") and name.endswith(".stats"):
+                    for k, v in json.load(open(os.path.join(directory, name)))["counts"].items():
+                        total[k] = total.get(k, 0) + v
+        print(json.dumps(total, sort_keys=True))
+        return
+    if not a.d or not a.out:
+        ap.error("--d and --out are required (except with --merge)")
+    i, n = map(int, a.shard.split("/"))
+    if not 1 <= i <= n:
+        ap.error("--shard I/N needs 1 <= I <= N")
+    os.makedirs(a.out, exist_ok=True)
+    counts, orbits = {}, {}
+    for k, (rep, size) in enumerate(orbit_representatives(a.d)):
+        if k % n != i - 1:
+            continue
+        key = classify(rep, a.regime, a.out, a.flowproof, a.timeout)
+        counts[key] = counts.get(key, 0) + size
+        orbits[key] = orbits.get(key, 0) + 1
+        print(f"{''.join(map(str, rep))} x{size}: {key}", file=sys.stderr, flush=True)
+    stats = {"d": a.d, "regime": a.regime, "shard": a.shard, "counts": counts, "orbits": orbits}
+    # Not .json: `flowproof verify DIR` checks every .json file as a certificate.
+    with open(os.path.join(a.out, f"permutation-ideals-{a.regime}-d{a.d}-shard{i}of{n}.stats"), "w") as f:
+        json.dump(stats, f, sort_keys=True)
+    print(json.dumps(stats, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
