@@ -1,0 +1,88 @@
+"""Tests of scripts/permutation-ideals.py that need no Singular: orbits, the
+equation text, the polynomial parser and the point-to-layers conversion."""
+import glob
+import importlib.util
+import itertools
+import json
+import math
+import os
+from fractions import Fraction
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("permutation_ideals", os.path.join(HERE, "permutation-ideals.py"))
+pi = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(pi)
+
+
+def test_orbits_partition_the_even_permutations():
+    for d in (1, 2, 3):
+        reps = list(pi.orbit_representatives(d))
+        assert sum(size for _, size in reps) == math.factorial(2 * d) // 2
+        assert all(pi.parity(rep) == 0 for rep, _ in reps)
+        assert all(math.factorial(d) % size == 0 for _, size in reps)
+        assert len({rep for rep, _ in reps}) == len(reps)
+
+
+def evaluate(poly_text, values):
+    index = {v: k for k, v in enumerate(values)}
+    total = Fraction(0)
+    for mono, c in pi.parse(poly_text, index).items():
+        term = c
+        for v, e in mono:
+            term *= list(values.values())[v] ** e
+        total += term
+    return total
+
+
+def test_parser_reads_singular_terms():
+    index = {v: k for k, v in enumerate(pi.names(2))}
+    p = pi.parse("-3/2*x0_1^2*ia0+b1-1", index)
+    assert p == {((index["x0_1"], 2), (index["ia0"], 1)): Fraction(-3, 2), ((index["b1"], 1),): 1, (): -1}
+
+
+def point_from_layers(c):
+    """Invert layers_from_point: X = A1, delta = 1/C2, eps = 1/B2, W = D2 diag(eps)."""
+    d = c["d"]
+    first, second = c["layers"]
+    eps = [1 / Fraction(b) for b in second["B"]]
+    delta = [1 / Fraction(x) for x in second["C"]]
+    values = {}
+    for i, j in itertools.product(range(d), repeat=2):
+        values[f"x{i}_{j}"] = Fraction(first["A"][i][j])
+    for i, j in itertools.product(range(d), repeat=2):
+        values[f"w{i}_{j}"] = Fraction(second["D"][i][j]) * eps[j]
+    values.update({f"a{i}": delta[i] for i in range(d)})
+    values.update({f"b{i}": eps[i] for i in range(d)})
+    values.update({f"ia{i}": 1 / delta[i] for i in range(d)})
+    values.update({f"ib{i}": 1 / eps[i] for i in range(d)})
+    return [values[v] for v in pi.names(d)]
+
+
+def test_equations_vanish_at_the_corpus_factorizations():
+    """The Singular text of e_k is zero at every depth-2 factorization in the
+    corpus and not at a shifted point: the equations Singular sees are the
+    ones the certificates are checked against."""
+    files = sorted(glob.glob(os.path.join(HERE, "..", "proofs", "permutations", "full-system", "*", "*.json")))
+    depth_two = [c for c in (json.load(open(f)) for f in files) if c["depth"] == 2]
+    assert depth_two
+    for c in depth_two:
+        t = [[int(x) for x in row] for row in c["matrix"]]
+        names = pi.names(c["d"])
+        point = point_from_layers(c)
+        values = dict(zip(names, point))
+        assert all(evaluate(e, values) == 0 for e in pi.equations(t))
+        values[names[0]] += 1
+        values[names[c["d"] ** 2]] += 1
+        assert any(evaluate(e, values) != 0 for e in pi.equations(t))
+
+
+def test_layers_from_point_are_the_identity_for_the_identity():
+    d = 2
+    t = pi.matrix(list(range(2 * d)))
+    point = {f"{p}{i}_{j}": Fraction(0) for p in "xw" for i in range(d) for j in range(d)}
+    point.update({f"a{i}": Fraction(1) for i in range(d)})
+    point.update({f"b{i}": Fraction(1) for i in range(d)})
+    assert all(evaluate(e, {**point, **{f"i{k}": v for k, v in point.items() if k[0] in "ab"}}) == 0
+               for e in pi.equations(t))
+    first, second = pi.layers_from_point(t, point)
+    assert first["A"] == [["0", "0"], ["0", "0"]] and second["B"] == ["1", "1"]
