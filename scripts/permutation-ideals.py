@@ -26,9 +26,12 @@ gets one certificate, counts are weighted by orbit size.
     scripts/permutation-ideals.py --d 3 --regime positive --out DIR
     scripts/permutation-ideals.py --d 4 --regime signed --shard 1/8 --out part1
 
-A shard prints its counts as one JSON line (and writes them to
-DIR/permutation-ideals-<regime>-d<d>-shard<I>of<N>.stats);
-`--merge DIR...` adds the stats of all shards and prints the table row.
+Each decided orbit is appended to DIR/permutation-ideals-<regime>-d<d>.outcomes
+(`rep orbit-size outcome`); a rerun skips what is recorded, so interrupted
+runs resume. The run prints a JSON summary: permutations and orbits per
+outcome, and `complete` once every orbit is recorded. `--merge A B ... --out C`
+combines the records (and the certificates are simply the files of all
+directories).
 """
 import argparse
 import itertools
@@ -350,57 +353,69 @@ def decomposed(path, regime, flowproof):
             os.unlink(out)
 
 
+def outcomes_path(directory, regime, d):
+    # Not .json: `flowproof verify DIR` checks every .json file as a certificate.
+    return os.path.join(directory, f"permutation-ideals-{regime}-d{d}.outcomes")
+
+
+def read_outcomes(path):
+    """{rep: (orbit size, outcome)} from an outcomes file (lines `rep size outcome`)."""
+    found = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                rep, size, outcome = line.rstrip("\n").split(" ", 2)
+                found[rep] = (int(size), outcome)
+    return found
+
+
+def summary(d, regime, found):
+    """Counts of permutations and of orbits per outcome; complete when every orbit is there."""
+    counts, orbits = {}, {}
+    for size, outcome in found.values():
+        counts[outcome] = counts.get(outcome, 0) + size
+        orbits[outcome] = orbits.get(outcome, 0) + 1
+    complete = {"".join(map(str, rep)) for rep, _ in orbit_representatives(d)} <= set(found)
+    return {"d": d, "regime": regime, "complete": complete, "permutations": counts, "orbits": orbits}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--d", type=int)
+    ap.add_argument("--d", type=int, required=True)
     ap.add_argument("--regime", choices=["positive", "signed"], default="positive")
-    ap.add_argument("--out", help="directory for the certificates and the .stats file")
+    ap.add_argument("--out", required=True, help="directory for the certificates and the .outcomes record")
     ap.add_argument("--shard", default="1/1", help="I/N: this run takes orbits I-1, I-1+N, ... (1-based)")
     ap.add_argument("--flowproof", default=os.path.join(ROOT, ".build", "release", "flowproof"))
     ap.add_argument("--timeout", type=float, default=600, help="seconds per Singular call")
-    ap.add_argument("--merge", nargs="*", help="add the stats of these shard directories and print the row")
+    ap.add_argument("--merge", nargs="*", metavar="DIR",
+                    help="combine the .outcomes records of these directories into --out and print the summary")
     a = ap.parse_args()
-    if a.merge is not None:
-        total, complete = {}, True
-        for directory in a.merge:
-            for name in sorted(os.listdir(directory)):
-                if name.startswith("permutation-ideals-") and name.endswith(".stats"):
-                    with open(os.path.join(directory, name)) as f:
-                        stats = json.load(f)
-                    complete &= stats["complete"]
-                    for k, v in stats["counts"].items():
-                        total[k] = total.get(k, 0) + v
-        print(json.dumps({"complete": complete, "counts": total}, sort_keys=True))
-        return
-    if not a.d or not a.out:
-        ap.error("--d and --out are required (except with --merge)")
     i, n = map(int, a.shard.split("/"))
     if not 1 <= i <= n:
         ap.error("--shard I/N needs 1 <= I <= N")
     os.makedirs(a.out, exist_ok=True)
-    # Not .json: `flowproof verify DIR` checks every .json file as a certificate.
-    stats_path = os.path.join(a.out, f"permutation-ideals-{a.regime}-d{a.d}-shard{i}of{n}.stats")
-    stats = {"d": a.d, "regime": a.regime, "shard": a.shard, "timeout": a.timeout, "complete": False,
-             "counts": {}, "orbits": {}}
-
-    def record():
-        # Rewritten after every orbit, so an interrupted shard says how far it got.
-        with open(stats_path + ".tmp", "w") as f:
-            json.dump(stats, f, sort_keys=True)
-        os.replace(stats_path + ".tmp", stats_path)
-
-    record()
-    for k, (rep, size) in enumerate(orbit_representatives(a.d)):
-        if k % n != i - 1:
-            continue
-        key = classify(rep, a.regime, a.out, a.flowproof, a.timeout)
-        stats["counts"][key] = stats["counts"].get(key, 0) + size
-        stats["orbits"][key] = stats["orbits"].get(key, 0) + 1
-        record()
-        print(f"{''.join(map(str, rep))} x{size}: {key}", file=sys.stderr, flush=True)
-    stats["complete"] = True
-    record()
-    print(json.dumps(stats, sort_keys=True))
+    path = outcomes_path(a.out, a.regime, a.d)
+    found = read_outcomes(path)
+    if a.merge is not None:
+        for directory in a.merge:
+            found.update(read_outcomes(outcomes_path(directory, a.regime, a.d)))
+        with open(path + ".tmp", "w") as f:
+            f.writelines(f"{rep} {size} {outcome}\n" for rep, (size, outcome) in sorted(found.items()))
+        os.replace(path + ".tmp", path)
+    else:
+        # One line per orbit, appended as it is decided: a rerun (any shard) skips
+        # what is recorded, so interrupted runs resume.
+        with open(path, "a") as record:
+            for k, (rep, size) in enumerate(orbit_representatives(a.d)):
+                name = "".join(map(str, rep))
+                if k % n != i - 1 or name in found:
+                    continue
+                outcome = classify(rep, a.regime, a.out, a.flowproof, a.timeout)
+                record.write(f"{name} {size} {outcome}\n")
+                record.flush()
+                found[name] = (size, outcome)
+                print(f"{name} x{size}: {outcome}", file=sys.stderr, flush=True)
+    print(json.dumps(summary(a.d, a.regime, found), sort_keys=True))
 
 
 if __name__ == "__main__":
