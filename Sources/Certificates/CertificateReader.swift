@@ -167,7 +167,7 @@ public enum CertificateReader {
             throw CertificateError("missing 'witness' object with a 'type'")
         }
         let rowsOfM = d * (d - 1)
-        // These compare T11 with V = (T⁻¹)22: refused before T is inverted.
+        // These need T⁻¹ (or V = (T⁻¹)22): refused before T is inverted.
         if ["principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz", "full-system-ideal"].contains(type),
             d > LowerBounds.maximumInverseD
         {
@@ -244,7 +244,9 @@ public enum CertificateReader {
         var terms: [IdealCofactorTerm] = []
         for (k, item) in list.enumerated() {
             let field = "witness.cofactors[\(k)]"
-            guard case .array(let parts) = item, parts.count == 3, let equation = integer(parts[0]), case .array(let pairs) = parts[1]
+            // A monomial has at most one pair per variable: longer lists are refused unread.
+            guard case .array(let parts) = item, parts.count == 3, let equation = integer(parts[0]), case .array(let pairs) = parts[1],
+                pairs.count <= FullSystemIdeal.variableCount(d: d)
             else { throw CertificateError("\(field) must be [k, [[v, e], ...], \"coefficient\"]") }
             var factors: [SparseMonomial.Factor] = []
             for pair in pairs {
