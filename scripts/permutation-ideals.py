@@ -136,9 +136,6 @@ def ring(d):
     return f"ring r=0,({','.join(names(d))}),(dp({2 * d * d}),dp({4 * d}));\noption(redSB);\n"
 
 
-TERM = re.compile(r"([+-]?)([0-9]+(?:/[0-9]+)?)?\*?((?:[a-z]+[0-9_]+(?:\^[0-9]+)?\*?)*)")
-
-
 def parse(poly, index):
     """A Singular polynomial string -> {((var, exp), ...): Fraction}."""
     out = {}
@@ -166,6 +163,7 @@ def refutation(t, regime, timeout):
     """A full-system-ideal witness, or None."""
     d = len(t) // 2
     eqs = equations(t)
+    index = {v: k for k, v in enumerate(names(d))}
     xw = "*".join(names(d)[:2 * d * d])
     script = ring(d) + f"ideal I={','.join(eqs)};\n" + f"""
 ideal G=std(I);
@@ -178,16 +176,10 @@ else {{
     out = singular(script, timeout)
     targets = [line[7:] for line in out.splitlines() if line.startswith("TARGET ")]
     if not targets:
-        index = {v: k for k, v in enumerate(names(d))}
-        for line in out.splitlines():
-            if not line.startswith("GEN "):
-                continue
-            p = parse(line[4:], index)
-            signs = {c > 0 for c in p.values()}
-            if len(p) == 1 or (regime == "positive" and len(signs) == 1):
-                targets.append(line[4:])
+        candidates = [(parse(line[4:], index), line[4:]) for line in out.splitlines() if line.startswith("GEN ")]
         # The shortest target tends to have the shortest cofactors.
-        targets.sort(key=lambda g: (len(parse(g, index)), len(g), g))
+        targets = [g for p, g in sorted(candidates, key=lambda pg: (len(pg[0]), len(pg[1]), pg[1]))
+                   if len(p) == 1 or (regime == "positive" and len({c > 0 for c in p.values()}) == 1)]
     if not targets:
         return None
     target = targets[0]
@@ -195,7 +187,6 @@ else {{
 int k; for (k=1;k<=nrows(M);k++) { if (M[k,1]!=0) { print("COF "+string(k-1)+" "+string(M[k,1])); } }
 """
     out = singular(script, timeout)
-    index = {v: k for k, v in enumerate(names(d))}
     terms = []
     for line in out.splitlines():
         if line.startswith("COF "):
@@ -212,6 +203,11 @@ int k; for (k=1;k<=nrows(M);k++) { if (M[k,1]!=0) { print("COF "+string(k-1)+" "
     return {"type": "full-system-ideal", "conclusion": conclusion, "cofactors": terms}
 
 
+def unit_scalings(signs, d):
+    """Singular equations fixing delta, epsilon to the signs (+-1)."""
+    return [f"a{i}-({signs[i]})" for i in range(d)] + [f"b{i}-({signs[d + i]})" for i in range(d)]
+
+
 def rational_point(t, regime, rng, timeout, tries=4):
     """Exact (X, W, delta, epsilon) of a depth-2 factorization, or None."""
     d = len(t) // 2
@@ -224,12 +220,11 @@ def rational_point(t, regime, rng, timeout, tries=4):
         candidates = list(itertools.product([1, -1], repeat=2 * d))
         script = ring(d) + f"ideal I={','.join(eqs)};\nideal G;\n"
         for k, signs in enumerate(candidates):
-            fixed = ",".join([f"a{i}-({signs[i]})" for i in range(d)] + [f"b{i}-({signs[d + i]})" for i in range(d)])
-            script += f'G=std(I+ideal({fixed}));if(dim(G)>=0){{print("SIGNS {k}");}}\n'
+            script += f'G=std(I+ideal({",".join(unit_scalings(signs, d))}));if(dim(G)>=0){{print("SIGNS {k}");}}\n'
         out = singular(script, timeout)
         patterns = [candidates[int(line.split()[1])] for line in out.splitlines() if line.startswith("SIGNS ")]
     for signs in patterns:
-        fixed = [f"a{i}-({signs[i]})" for i in range(d)] + [f"b{i}-({signs[d + i]})" for i in range(d)]
+        fixed = unit_scalings(signs, d)
         for _ in range(tries):
             order = xw[:]
             rng.shuffle(order)

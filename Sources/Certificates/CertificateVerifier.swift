@@ -97,11 +97,14 @@ public enum CertificateVerifier {
             throw CertificateError("witness \(w.typeName) proves nothing in the \(regime.rawValue) regime")
         }
         let b = BlockView(t)
-        // V = (T⁻¹)22, for the witnesses that compare it with T11 (the
-        // reader has refused those above the inverse budget).
+        // T⁻¹, or V = (T⁻¹)22, for the witnesses that need them (the reader
+        // has refused those above the inverse budget).
+        func inverse() throws(CertificateError) -> RationalMatrix {
+            guard let s = PreparedMatrix(t).inverse else { throw CertificateError("matrix is singular") }
+            return s
+        }
         func blockV() throws(CertificateError) -> RationalMatrix {
-            guard let v = PreparedMatrix(t).v else { throw CertificateError("matrix is singular") }
-            return v
+            try inverse().block(rows: b.d..<(2 * b.d), columns: b.d..<(2 * b.d))
         }
         switch w {
         case .principalMinors(let j, let sign):
@@ -151,8 +154,7 @@ public enum CertificateVerifier {
             }
         case .fullSystemIdeal(let conclusion, let cofactors):
             // The reader has checked the budget before this inverse.
-            guard let s = PreparedMatrix(t).inverse else { throw CertificateError("matrix is singular") }
-            let p = FullSystemIdeal.combination(cofactors, t: t, inverse: s)
+            let p = FullSystemIdeal.combination(cofactors, t: t, inverse: try inverse())
             if let violation = FullSystemIdeal.violation(p, conclusion: conclusion, d: b.d) {
                 throw CertificateError("full-system-ideal: \(violation)")
             }
