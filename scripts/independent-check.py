@@ -342,9 +342,7 @@ def check_witness(cert, T, d, regime):
             raise Bad(f"the other matrix does not have exactly one nonzero principal minor of size {j}")
         return f"principal-minors-monomial j={j} zero={zero}"
     if kind == "charpoly-positivstellensatz":
-        if regime != "positive":
-            raise Bad("witness charpoly-positivstellensatz only proves not-in-K2 in regime positive")
-        return check_positivstellensatz(field(wit, "terms", "witness"), T, d)
+        return check_positivstellensatz(field(wit, "terms", "witness"), T, d, regime)
     if kind == "full-system-ideal":
         return check_full_system_ideal(wit, T, d, regime)
     if kind not in ("t11-zero-signed", "t11-zero-positive"):
@@ -379,9 +377,11 @@ PSATZ_DEGREE = 64
 PSATZ_PRODUCTS = 1 << 20
 
 
-def check_positivstellensatz(terms, T, d):
+def check_positivstellensatz(terms, T, d, regime):
     """sigma = sum_j g_j f_j has every coefficient >= 0 and one > 0, where
-    f_j = sum_{|I|=j} M_I(T11) delta^I - sum_{|I|=j} M_I(V) w^I."""
+    f_j = sum_{|I|=j} M_I(T11) delta^I - sum_{|I|=j} M_I(V) w^I; in regime
+    signed every term of sigma also has even exponents (a sum of squares of
+    monomials, positive wherever no scaling is 0)."""
     if not isinstance(terms, list) or not 1 <= len(terms) <= PSATZ_TERMS:
         raise Bad(f"witness.terms: expected a list of 1 to {PSATZ_TERMS} terms")
     parsed, seen, products = [], set(), 0
@@ -425,11 +425,13 @@ def check_positivstellensatz(terms, T, d):
         for mono, v in f[j]:
             key = tuple(a + b for a, b in zip(mono, e))
             sigma[key] = sigma.get(key, 0) + c * v
-    values = [v for v in sigma.values() if v != 0]
-    if not values:
+    sigma = {m: v for m, v in sigma.items() if v != 0}
+    if not sigma:
         raise Bad("charpoly-positivstellensatz: sum g_j f_j is the zero polynomial")
-    if min(values) < 0:
+    if min(sigma.values()) < 0:
         raise Bad("charpoly-positivstellensatz: sum g_j f_j has a negative coefficient")
+    if regime == "signed" and any(x % 2 for m in sigma for x in m):
+        raise Bad("charpoly-positivstellensatz: in regime signed sum g_j f_j has a term with an odd exponent")
     return f"charpoly-positivstellensatz {len(parsed)} terms"
 
 

@@ -105,6 +105,18 @@ def positivstellensatz_proofs(flowproof, out, tmp):
             if found == wanted:
                 break
         assert found == wanted, (d, found)
+    # Signed regime: squares of monomials. diag(P, I), P = 1 + a 3-cycle, lies on
+    # the boundary of K_2 (numerical residual 7e-11) yet sigma = 2 sum w_i^2 w_j^2.
+    for name in ("01234675", "02314567"):
+        p = [int(c) for c in name]
+        source = os.path.join(tmp, f"permutation-d4-{name}.txt")
+        with open(source, "w") as f:
+            f.write("\n".join(" ".join("1" if p[i] == j else "0" for j in range(8)) for i in range(8)) + "\n")
+        target = os.path.join(out, "positivstellensatz", f"permutation-d4-{name}-signed.json")
+        result = subprocess.run([flowproof, "depth", source, "--regime", "signed", "--seed", "0", "--out", target, "--json"],
+                                check=True, capture_output=True, text=True)
+        assert json.loads(result.stdout)["witness"] == "charpoly-positivstellensatz", (target, result.stdout)
+        print(target)
 
 def dyadic_gaussian(d, seed):
     """Gaussian entries rounded to multiples of 2^-20 and written as exact

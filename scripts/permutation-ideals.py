@@ -212,7 +212,6 @@ def rational_point(t, regime, rng, timeout, tries=4):
     """Exact (X, W, delta, epsilon) of a depth-2 factorization, or None."""
     d = len(t) // 2
     eqs = equations(t)
-    xw = names(d)[:2 * d * d]
     if regime == "positive":
         patterns = [(1,) * (2 * d)]
     else:
@@ -224,28 +223,59 @@ def rational_point(t, regime, rng, timeout, tries=4):
         out = singular(script, timeout)
         patterns = [candidates[int(line.split()[1])] for line in out.splitlines() if line.startswith("SIGNS ")]
     for signs in patterns:
-        fixed = unit_scalings(signs, d)
-        for _ in range(tries):
-            order = xw[:]
-            rng.shuffle(order)
-            script = ring(d) + f"ideal I={','.join(eqs + fixed)};\nideal G=std(I);\n"
-            script += 'if (dim(G)<0) { print("EMPTY"); quit; }\nideal H;\n'
-            for v in order:
-                script += f"H=std(G+ideal({v}-({rng.choice([0, 0, 1, -1, 2, -2])})));if(dim(H)>=0){{G=H;}}\n"
-            script += 'print("GB"); int k; for (k=1;k<=ncols(G);k++) { print("G "+string(G[k])); }\n'
-            out = singular(script, timeout)
-            if "EMPTY" in out:
-                break
-            sol = {}
-            for line in out.splitlines():
-                m = re.fullmatch(r"([a-z]+[0-9_]+)([+-][0-9/]+)?", line[2:].replace(" ", ""))
-                if line.startswith("G ") and m:
-                    sol[m.group(1)] = -Fraction(m.group(2) or "0")
-            if all(v in sol for v in xw):
-                sol.update({f"a{i}": Fraction(signs[i]) for i in range(d)})
-                sol.update({f"b{i}": Fraction(signs[d + i]) for i in range(d)})
-                return sol
+        point = greedy_point(eqs + unit_scalings(signs, d), [], d, rng, timeout, tries)
+        if point:
+            return point
+    # Scalings other than +-1 (derogatory solutions at d = 4 need them): fixed
+    # greedily like X and W, to short rationals of the regime's signs.
+    values = [1, 2, Fraction(1, 2), 3, Fraction(1, 3)]
+    values += [] if regime == "positive" else [-v for v in values]
+    scalings = [f"a{i}" for i in range(d)] + [f"b{i}" for i in range(d)]
+    point = greedy_point(eqs, [(v, values) for v in scalings], d, rng, timeout, tries)
+    # A scaling no candidate could fix is set by the others, maybe to a negative value.
+    if point and (regime == "signed" or all(point[v] > 0 for v in scalings)):
+        return point
     return None
+
+
+def greedy_point(eqs, first, d, rng, timeout, tries):
+    """A rational zero of eqs: the variables of `first` ((name, values) in
+    that order), then X and W in a random order, each fixed to the first of
+    its values (X, W: small integers) that keeps a complex solution."""
+    xw = names(d)[:2 * d * d]
+    for _ in range(tries):
+        order = xw[:]
+        rng.shuffle(order)
+        steps = [(v, rng.sample(values, len(values))) for v, values in first]
+        steps += [(v, [rng.choice([0, 0, 1, -1, 2, -2])]) for v in order]
+        script = ring(d) + f"ideal I={','.join(eqs)};\nideal G=std(I);\n"
+        script += 'if (dim(G)<0) { print("EMPTY"); quit; }\nideal H; int done;\n'
+        for v, values in steps:
+            script += "done=0;\n"
+            for value in values:
+                script += f"if(!done){{H=std(G+ideal({v}-({value})));if(dim(H)>=0){{G=H;done=1;}}}}\n"
+        script += 'int k; for (k=1;k<=ncols(G);k++) { print("G "+string(G[k])); }\n'
+        out = singular(script, timeout)
+        if "EMPTY" in out:
+            return None
+        sol = fixed_values([line[2:] for line in out.splitlines() if line.startswith("G ")], d)
+        if all(v in sol for v in xw + [f"a{i}" for i in range(d)] + [f"b{i}" for i in range(d)]):
+            return sol
+    return None
+
+
+def fixed_values(generators, d):
+    """{variable: value} for the generators of the form c*v - c*value
+    (Singular need not make them monic: `2*x0_1-1` is x0_1 = 1/2)."""
+    index = {v: k for k, v in enumerate(names(d))}
+    sol = {}
+    for g in generators:
+        p = parse(g, index)
+        linear = [(m, c) for m, c in p.items() if len(m) == 1 and m[0][1] == 1]
+        if len(linear) == 1 and len(p) == 1 + (() in p):
+            (m, c), = linear
+            sol[names(d)[m[0][0]]] = -p.get((), Fraction(0)) / c
+    return sol
 
 
 def layers_from_point(t, sol):

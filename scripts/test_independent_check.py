@@ -238,6 +238,37 @@ def test_t11_zero_positive():
     rejected(dict(c, witness={"type": "farkas"}), "unknown")
 
 
+# ---------------------------------------------------- charpoly-positivstellensatz
+
+# [I 2I; I I]: T11 = I, V = -I, so g_1 = 1 gives sigma = d1 + d2 + w1 + w2 (odd exponents).
+TWO_IDENTITY = F([[1, 0, 2, 0], [0, 1, 0, 2], [1, 0, 1, 0], [0, 1, 0, 1]])
+# diag(I, P), P a 3-cycle: f_1 = d1 + d2 + d3, f_2 = e_2(d) (P^-1 has zero 1x1 and
+# 2x2 principal minors), so g_1 = f_1, g_2 = -2 give sigma = d1^2 + d2^2 + d3^2.
+CYCLE = F([[int(j == i) for j in range(3)] + [0] * 3 for i in range(3)]
+          + [[0] * 3 + [int(j == (i + 1) % 3) for j in range(3)] for i in range(3)])
+CYCLE_LINEAR = [[1, [int(k == i) for k in range(6)], "1"] for i in range(3)]
+CYCLE_CONSTANT = [2, [0] * 6, "-2"]
+
+
+def psatz(terms):
+    return {"type": "charpoly-positivstellensatz", "terms": terms}
+
+
+def test_charpoly_positivstellensatz_regimes():
+    c = cert("not-in-K2", 2, TWO_IDENTITY, witness=psatz([[1, [0, 0, 0, 0], "1"]]))
+    assert "charpoly-positivstellensatz" in ok(c)
+    rejected(dict(c, regime="signed"), "odd exponent")
+    rejected(dict(c, witness=psatz([[1, [0, 0, 0, 0], "-1"]])), "negative")
+    squares = cert("not-in-K2", 3, CYCLE, regime="signed", witness=psatz(CYCLE_LINEAR + [CYCLE_CONSTANT]))
+    assert "charpoly-positivstellensatz" in ok(squares)
+    ok(dict(squares, regime="positive"))                         # a signed proof proves positive too
+    # Without g_2, sigma = f_1^2 keeps the cross terms 2 d_i d_j: positive only.
+    ok(dict(squares, regime="positive", witness=psatz(CYCLE_LINEAR)))
+    rejected(dict(squares, witness=psatz(CYCLE_LINEAR)), "odd exponent")
+    rejected(dict(squares, witness=psatz(CYCLE_LINEAR + [[2, [0] * 6, "-1"]])), "odd exponent")
+    rejected(dict(squares, witness=psatz(CYCLE_LINEAR + [[2, [0] * 6, "-3"]])), "negative")
+
+
 # ---------------------------------------------------- full-system-ideal
 
 # Hand-derived (format section 6.8), d = 2, variables x_ij = 2i+j, w_ij = 4+2i+j,

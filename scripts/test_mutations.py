@@ -61,6 +61,7 @@ PROOFS = {   # one small certificate of each kind in proofs/
     "t11-signed-d2": "counterexamples/signed/signed-d2-35010c112c42350c.json",
     "t11-signed-positive-d3": "permutations/d3-positive/positive-d3-092d90262c129d11.json",
     "psatz-d3": "positivstellensatz/gaussian-d3-2.json",
+    "psatz-signed-d3": "permutations/d3-signed/signed-d3-20aa0a4dc02804b1.json",
 }
 GENERATED = {   # name: (flowproof arguments, matrix text or example file)
     "depth1-d2": (["depth"], "1 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n"),
@@ -236,8 +237,9 @@ def witness_holds(w, T, d, regime):
 
 
 def positivstellensatz_holds(terms, T, d, regime):
-    """Format 6.5: sigma = sum of c x^e f_j has coefficients >= 0, one > 0."""
-    need(regime == "positive" and type(terms) is list and 1 <= len(terms) <= 1 << 16)
+    """Format 6.5: sigma = sum of c x^e f_j has coefficients >= 0, one > 0;
+    in regime signed only even exponents."""
+    need(type(terms) is list and 1 <= len(terms) <= 1 << 16)
     seen, work = set(), 0
     for t in terms:
         need(type(t) is list and len(t) == 3 and is_int(t[0]) and 1 <= t[0] <= d and math.comb(d, t[0]) <= 4096)
@@ -256,8 +258,8 @@ def positivstellensatz_holds(terms, T, d, regime):
                 for i in I:
                     mono[offset + i] += 1
                 sigma[tuple(mono)] += sign * exact(c) * det([[X[a][b] for b in I] for a in I])
-    values = [v for v in sigma.values() if v]
-    return bool(values) and min(values) > 0
+    sigma = {m: v for m, v in sigma.items() if v}
+    return bool(sigma) and min(sigma.values()) > 0 and (regime == "positive" or all(x % 2 == 0 for m in sigma for x in m))
 
 
 def poly_mul(a, b):

@@ -44,6 +44,11 @@ def test_parser_reads_singular_terms():
     assert p == {((index["x0_1"], 2), (index["ia0"], 1)): Fraction(-3, 2), ((index["b1"], 1),): 1, (): -1}
 
 
+def test_fixed_values_reads_only_solved_generators():
+    sol = pi.fixed_values(["x0_1-2", "2*x1_0+1", "3*a0-3/2", "-b1-1", "x0_0-x1_1", "w0_0^2-1", "ia0*a0-1"], 2)
+    assert sol == {"x0_1": 2, "x1_0": Fraction(-1, 2), "a0": Fraction(1, 2), "b1": -1}
+
+
 def point_from_layers(c):
     """Invert layers_from_point: X = A1, delta = 1/C2, eps = 1/B2, W = D2 diag(eps)."""
     d = c["d"]

@@ -148,9 +148,8 @@ public enum CertificateVerifier {
             // The reader has checked the budget: no determinant is spent on an oversized witness.
             let v = try blockV()
             let sigma = CharPolyPositivstellensatz.combination(terms, t11: b.t11, v: v)
-            guard !sigma.isEmpty else { throw CertificateError("charpoly-positivstellensatz: Σ g_j·f_j is the zero polynomial") }
-            guard sigma.values.allSatisfy({ $0.sign > 0 }) else {
-                throw CertificateError("charpoly-positivstellensatz: Σ g_j·f_j has a negative coefficient")
+            if let violation = CharPolyPositivstellensatz.violation(sigma, regime: regime) {
+                throw CertificateError("charpoly-positivstellensatz: \(violation)")
             }
         case .fullSystemIdeal(let conclusion, let cofactors):
             // The reader has checked the budget before this inverse.

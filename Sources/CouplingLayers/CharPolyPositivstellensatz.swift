@@ -19,11 +19,14 @@ public struct PositivstellensatzTerm: Equatable, Sendable {
 /// Theory §4b: multipliers `g_j` such that `σ = Σ_j g_j·f_j` has only
 /// nonnegative coefficients, one of them positive, where
 /// `f_j = Σ_{|I|=j} M_I(T11)·δ^I − Σ_{|I|=j} M_I(V)·w^I` are the
-/// characteristic-polynomial equations of `K_2(positive)` with `w = 1/γ`.
+/// characteristic-polynomial equations of `K_2` with `w = 1/γ`.
 /// A positive solution would make `σ` vanish on the open orthant, where a
 /// nonzero polynomial with nonnegative coefficients is positive; so the
 /// multipliers prove `T ∉ K_2(positive)`. The sign witness is the case
-/// `g_j = ±1`.
+/// `g_j = ±1`. In the signed regime every term of `σ` must also have even
+/// exponents: `σ` is then a positive combination of squares of monomials,
+/// positive wherever no scaling is 0, whatever the signs (for `T = diag(I, P)`
+/// with `P` a 3-cycle, `f_1·f_1 − 2·f_2 = Σ δ_i²`).
 ///
 /// The search is a linear program per total degree `D` over the matrix `M`
 /// whose columns are `monomial·f_j` (all monomials of degree `D − j`):
@@ -99,11 +102,25 @@ public enum CharPolyPositivstellensatz {
         return sigma.filter { !$0.value.isZero }
     }
 
+    /// Why `sigma` proves nothing in `regime`, or `nil`: it must be nonzero
+    /// with positive coefficients and, in the signed regime, even exponents.
+    public static func violation(_ sigma: [[Int]: Rational], regime: Regime) -> String? {
+        if sigma.isEmpty { return "Σ g_j·f_j is the zero polynomial" }
+        if !sigma.values.allSatisfy({ $0.sign > 0 }) { return "Σ g_j·f_j has a negative coefficient" }
+        if regime == .signed, !sigma.keys.allSatisfy(isSquare) {
+            return "Σ g_j·f_j has a term with an odd exponent (the signed regime needs squares of monomials)"
+        }
+        return nil
+    }
+
+    static func isSquare(_ exponents: [Int]) -> Bool { exponents.allSatisfy { $0 % 2 == 0 } }
+
     /// Multipliers of the smallest total degree `D` (from 2: degree 1 is the
     /// sign witness `j = 1`) within `maximumMonomials`, or `nil`. The exact
-    /// step of `multipliers` has already checked `σ >= 0`; callers verify
-    /// the witness once more through the certificate verifier.
-    public static func search(t11: RationalMatrix, v: RationalMatrix) -> [PositivstellensatzTerm]? {
+    /// step of `multipliers` has already checked `σ >= 0` (and its even
+    /// exponents in the signed regime, where only even `D` can work); callers
+    /// verify the witness once more through the certificate verifier.
+    public static func search(t11: RationalMatrix, v: RationalMatrix, regime: Regime) -> [PositivstellensatzTerm]? {
         let d = t11.rows
         var equations: [Int: [([Int], Rational)]] = [:]
         var degree = 2
@@ -112,7 +129,10 @@ public enum CharPolyPositivstellensatz {
             for j in 1...min(degree, d) where equations[j] == nil && LowerBounds.minorCount(d, j) <= LowerBounds.maximumMinorCount {
                 equations[j] = equation(j, t11: t11, v: v)
             }
-            if let terms = search(equations: equations, d: d, degree: degree), budgetViolation(terms, d: d) == nil {
+            if regime == .positive || degree % 2 == 0,
+                let terms = search(equations: equations, d: d, degree: degree, regime: regime),
+                budgetViolation(terms, d: d) == nil
+            {
                 return terms
             }
             degree += 1
@@ -120,7 +140,9 @@ public enum CharPolyPositivstellensatz {
         return nil
     }
 
-    private static func search(equations: [Int: [([Int], Rational)]], d: Int, degree: Int) -> [PositivstellensatzTerm]? {
+    private static func search(
+        equations: [Int: [([Int], Rational)]], d: Int, degree: Int, regime: Regime
+    ) -> [PositivstellensatzTerm]? {
         var columns: [(j: Int, multiplier: [Int])] = []
         for j in equations.keys.sorted() where !(equations[j]!.isEmpty) {
             for m in monomials(variables: 2 * d, degree: degree - j) { columns.append((j, m)) }
@@ -138,7 +160,8 @@ public enum CharPolyPositivstellensatz {
         guard !columns.isEmpty else { return nil }
         var m = RationalMatrix.zero(rowIndex.count, columns.count)
         for (row, column, value) in entries { m[row, column] = value }
-        guard let x = multipliers(m) else { return nil }
+        let positive = rowIndex.filter { regime == .positive || isSquare($0.key) }.map(\.value).sorted()
+        guard let x = multipliers(m, positiveRows: positive) else { return nil }
         // σ is homogeneous in the coefficients: integers with gcd 1 are shortest.
         let scale = Rational.primitiveScale(x)
         return zip(columns, x).filter { !$0.1.isZero }.map {
@@ -146,25 +169,30 @@ public enum CharPolyPositivstellensatz {
         }
     }
 
-    /// Some `x` with `σ = M·x` nonzero and `σ >= 0`, or `nil`. A binary64
-    /// simplex on `M·(x⁺ − x⁻) − s = 0, Σs = 1` proposes which coefficients
-    /// of `σ` vanish (`Z`) and which multipliers are used (`X`); the exact
-    /// step takes the kernel of `M[Z, X]`, fixes its free coordinates to the
-    /// float solution rounded to short dyadics (exactly ±1 when the kernel is
-    /// a line) and accepts `x` only if `M·x` is exactly nonnegative.
-    static func multipliers(_ m: RationalMatrix) -> [Rational]? {
+    /// Some `x` with `σ = M·x` nonzero, `σ >= 0`, and `σ = 0` off
+    /// `positiveRows` (all rows when `nil`), or `nil`. A binary64 simplex on
+    /// `M·(x⁺ − x⁻) − s = 0, Σs = 1` (`s` on `positiveRows` only) proposes
+    /// which coefficients of `σ` vanish (`Z`) and which multipliers are used
+    /// (`X`); the exact step takes the kernel of `M[Z, X]`, fixes its free
+    /// coordinates to the float solution rounded to short dyadics (exactly
+    /// ±1 when the kernel is a line) and accepts `x` only if `M·x` is
+    /// exactly as required.
+    static func multipliers(_ m: RationalMatrix, positiveRows: [Int]? = nil) -> [Rational]? {
         let r = m.rows, c = m.columns
+        let slack = positiveRows ?? Array(0..<r)
+        guard !slack.isEmpty else { return nil }
+        let slackColumn = Dictionary(uniqueKeysWithValues: slack.enumerated().map { ($0.element, 2 * c + $0.offset) })
         let entries = DoubleMatrix(rows: r, columns: c) { m[$0, $1].doubleValue }
-        let system = DoubleMatrix(rows: r + 1, columns: 2 * c + r) { i, j in
+        let system = DoubleMatrix(rows: r + 1, columns: 2 * c + slack.count) { i, j in
             if i == r { return j >= 2 * c ? 1 : 0 }
             if j < c { return entries[i, j] }
             if j < 2 * c { return -entries[i, j - c] }
-            return j - 2 * c == i ? -1 : 0
+            return slackColumn[i] == j ? -1 : 0
         }
         guard let y = PhaseOneSimplex.feasiblePoint(system, (0...r).map { $0 == r ? 1 : 0 }) else { return nil }
         let float = (0..<c).map { y[$0] - y[c + $0] }
         let used = (0..<c).filter { float[$0] != 0 }
-        let vanishing = (0..<r).filter { y[2 * c + $0] == 0 }
+        let vanishing = (0..<r).filter { slackColumn[$0].map { y[$0] == 0 } ?? true }
         guard !used.isEmpty else { return nil }
         let (form, pivots) = m.submatrix(rows: vanishing, columns: used).reducedRowEchelonForm()
         let free = (0..<used.count).filter { !pivots.contains($0) }
@@ -185,7 +213,12 @@ public enum CharPolyPositivstellensatz {
             var x = [Rational](repeating: .zero, count: c)
             for (k, j) in used.enumerated() { x[j] = xUsed[k] }
             let sigma = m.applied(to: x)
-            if sigma.allSatisfy({ $0.sign >= 0 }), sigma.contains(where: { $0.sign > 0 }) { return x }
+            let allowed = Set(slack)
+            if sigma.indices.allSatisfy({ sigma[$0].sign == 0 || (sigma[$0].sign > 0 && allowed.contains($0)) }),
+                sigma.contains(where: { $0.sign > 0 })
+            {
+                return x
+            }
         }
         return nil
     }

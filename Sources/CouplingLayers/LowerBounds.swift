@@ -27,12 +27,14 @@ public enum LowerBounds {
         return principalMinorWitness(t11: b.t11, v: v, regime: regime)
     }
 
-    /// Theory §4b's multipliers (positive regime), searched up to the LP
-    /// budget of `CharPolyPositivstellensatz`: costlier than the witnesses
-    /// above, so callers try it after the numerical search found nothing.
-    public static func positivstellensatzWitness(for prepared: PreparedMatrix) -> NotInK2Witness? {
+    /// Theory §4b's multipliers, searched up to the LP budget of
+    /// `CharPolyPositivstellensatz`: costlier than the witnesses above, so
+    /// callers try it after the numerical search found nothing.
+    public static func positivstellensatzWitness(for prepared: PreparedMatrix, regime: Regime) -> NotInK2Witness? {
         guard prepared.d >= 2, prepared.d <= maximumInverseD, let v = prepared.v else { return nil }
-        return CharPolyPositivstellensatz.search(t11: prepared.blocks.t11, v: v).map { .charPolyPositivstellensatz(terms: $0) }
+        return CharPolyPositivstellensatz.search(t11: prepared.blocks.t11, v: v, regime: regime).map {
+            .charPolyPositivstellensatz(terms: $0)
+        }
     }
 
     /// The sign certificate: for some `j < d`, all `j×j` principal minors of

@@ -16,7 +16,8 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// `T11 = 0` and `Mᵀy − u + Nᵀw = 0` with `u, w >= 0` not all zero (Farkas).
     case t11ZeroPositive(y: [Rational], u: [Rational], w: [Rational])
     /// Multipliers `g_j` with `Σ g_j·f_j` nonzero with nonnegative
-    /// coefficients (theory §4b, `CharPolyPositivstellensatz`).
+    /// coefficients, and even exponents in the signed regime (theory §4b,
+    /// `CharPolyPositivstellensatz`).
     case charPolyPositivstellensatz(terms: [PositivstellensatzTerm])
     /// Cofactors `h_k` of the full depth-2 system with `Σ h_k·e_k` a
     /// nonzero polynomial in the scalings alone that cannot vanish
@@ -38,8 +39,8 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// proves the positive statement.
     public func proves(in regime: Regime) -> Bool {
         switch self {
-        case .t11ZeroSigned, .principalMinorsMonomial: return true
-        case .principalMinors, .t11ZeroPositive, .charPolyPositivstellensatz: return regime == .positive
+        case .t11ZeroSigned, .principalMinorsMonomial, .charPolyPositivstellensatz: return true
+        case .principalMinors, .t11ZeroPositive: return regime == .positive
         case .fullSystemIdeal(let conclusion, _): return conclusion == .monomial || regime == .positive
         }
     }

@@ -10,7 +10,8 @@ struct Depth: ParsableCommand {
         abstract: "The minimal number of coupling pairs for a matrix, with its proof.",
         discussion: """
             Proves a lower bound only with a witness that the certificate verifier accepts \
-            (theory.md §3–4: K_1 test, principal-minor signs, T11 = 0 systems). When no proof \
+            (theory.md §3–4: K_1 test, principal-minor signs, T11 = 0 systems, multipliers of the \
+            characteristic-polynomial equations). When no proof \
             separates depth 2 from 3, a numerical search on the characteristic-polynomial system \
             reports "in K_2 numerically (residual r)" — evidence, not a proof — unless a \
             Krawczyk test on the intertwiner system (theory.md §4a) proves T ∈ K_2: then the \
@@ -77,7 +78,7 @@ struct Depth: ParsableCommand {
         switch analysis.lowerBound {
         case 1: print("  T is in K_1: one coupling pair")
         case 2: print("  not in K_1: \(DepthOne.obstruction(of: t, regime: input.regime) ?? "")")
-        default: print("  not in K_2: witness \(witnessText(analysis.witness!)) (verified)")
+        default: print("  not in K_2: witness \(witnessText(analysis.witness!, input.regime)) (verified)")
         }
         if let proof = analysis.membership {
             print(
@@ -102,7 +103,7 @@ struct Depth: ParsableCommand {
         if let out { print("certificate written to \(out)") }
     }
 
-    private func witnessText(_ w: NotInK2Witness) -> String {
+    private func witnessText(_ w: NotInK2Witness, _ regime: Regime) -> String {
         switch w {
         case .principalMinors(let j, let sign): return "principal-minors (j = \(j), sign \(sign.rawValue))"
         case .principalMinorsMonomial(let j, let zero): return "principal-minors-monomial (j = \(j), \(zero.rawValue) side zero)"
@@ -111,7 +112,7 @@ struct Depth: ParsableCommand {
         case .charPolyPositivstellensatz(let terms):
             let degree = terms.map { $0.j + $0.exponents.reduce(0, +) }.max() ?? 0
             return
-                "charpoly-positivstellensatz (\(terms.count) multiplier terms, degree \(degree): Σ g_j·f_j has only nonnegative coefficients)"
+                "charpoly-positivstellensatz (\(terms.count) multiplier terms, degree \(degree): Σ g_j·f_j has only nonnegative coefficients\(regime == .signed ? " and even exponents" : ""))"
         case .fullSystemIdeal(let conclusion, let cofactors):
             return
                 "full-system-ideal (\(cofactors.count) cofactor terms: Σ h_k·e_k is \(conclusion.rawValue) in the scalings)"

@@ -247,10 +247,34 @@ import ExactLinearAlgebra
         return Certificate(regime: regime, matrix: t, claim: .notInK2(.charPolyPositivstellensatz(terms: [term]))).jsonText
     }
 
-    @Test func provesOnlyInThePositiveRegime() {
+    /// σ = δ_1 + δ_2 + w_1 + w_2 has odd exponents: positive scalings only.
+    @Test func oddExponentsProveOnlyInThePositiveRegime() {
         #expect(CertificateVerifier.verify(json: certificate(.positive, coefficient: 5)).isAccepted)
-        CertificateTests().rejects(certificate(.signed, coefficient: 5), containing: "proves nothing in the signed regime")
+        CertificateTests().rejects(certificate(.signed, coefficient: 5), containing: "odd exponent")
         CertificateTests().rejects(certificate(.positive, coefficient: -1), containing: "negative coefficient")
+    }
+
+    /// `diag(I, P)` with `P` a 3-cycle: `g_1 = f_1`, `g_2 = −2` give
+    /// `σ = Σ δ_i²`, a proof in both regimes. Without the `g_2` term,
+    /// `σ = f_1²` keeps its cross terms `2δ_iδ_j`: still positive
+    /// coefficients, so a positive proof, but no longer a signed one.
+    @Test func squaresProveInBothRegimes() {
+        let p: [[Rational]] = [[0, 1, 0], [0, 0, 1], [1, 0, 0]]
+        let t = RationalMatrix.blocks(.identity(3), .zero(3, 3), .zero(3, 3), RationalMatrix(p))
+        let linear = (0..<3).map { i in
+            PositivstellensatzTerm(j: 1, exponents: (0..<6).map { $0 == i ? 1 : 0 }, coefficient: 1)
+        }
+        let constant = PositivstellensatzTerm(j: 2, exponents: [0, 0, 0, 0, 0, 0], coefficient: -2)
+        func certificate(_ regime: Regime, _ terms: [PositivstellensatzTerm]) -> String {
+            Certificate(regime: regime, matrix: t, claim: .notInK2(.charPolyPositivstellensatz(terms: terms))).jsonText
+        }
+        for regime in Regime.allCases {
+            #expect(CertificateVerifier.verify(json: certificate(regime, linear + [constant])).isAccepted)
+        }
+        #expect(CertificateVerifier.verify(json: certificate(.positive, linear)).isAccepted)
+        CertificateTests().rejects(certificate(.signed, linear), containing: "odd exponent")
+        let halved = PositivstellensatzTerm(j: 2, exponents: constant.exponents, coefficient: -1)
+        CertificateTests().rejects(certificate(.signed, linear + [halved]), containing: "odd exponent")
     }
 
     @Test func termsAreReadStrictly() {

@@ -32,7 +32,7 @@ import ExactLinearAlgebra
         let t = Self.undecidedBySigns
         #expect(LowerBounds.witness(for: PreparedMatrix(t), regime: .positive) == nil)
         let (t11, v) = Self.blocks(t)
-        let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v))
+        let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v, regime: .positive))
         #expect(CharPolyPositivstellensatz.budgetViolation(terms, d: 3) == nil)
         #expect(Self.proves(terms, t11: t11, v: v))
         // Coefficients are integers with gcd 1, so the certificate is as short as its support allows.
@@ -46,26 +46,44 @@ import ExactLinearAlgebra
     /// the negated multipliers give −σ and must not.
     @Test func scalingKeepsAndNegationBreaksTheProof() throws {
         let (t11, v) = Self.blocks(Self.undecidedBySigns)
-        let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v))
+        let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v, regime: .positive))
         let scaled = terms.map { PositivstellensatzTerm(j: $0.j, exponents: $0.exponents, coefficient: Rational(3, 7) * $0.coefficient) }
         #expect(Self.proves(scaled, t11: t11, v: v))
         let negated = terms.map { PositivstellensatzTerm(j: $0.j, exponents: $0.exponents, coefficient: $0.coefficient.negated) }
         #expect(!Self.proves(negated, t11: t11, v: v))
     }
 
-    /// Products of two positive pairs are in K_2(positive): no multipliers
+    /// Products of two pairs are in K_2 of their regime: no multipliers
     /// may exist, so any the search returned would expose a soundness bug.
-    @Test func productsOfTwoPositivePairsGetNoMultipliers() throws {
+    @Test(arguments: Regime.allCases) func productsOfTwoPairsGetNoMultipliers(regime: Regime) throws {
         var rng = SeededGenerator(seed: 5)
         for d in 2...3 {
             for _ in 0..<(d == 2 ? 3 : 1) {
                 let t = CouplingPair.product([
-                    DepthAnalysisTests.randomPair(d, .positive, &rng), DepthAnalysisTests.randomPair(d, .positive, &rng),
+                    DepthAnalysisTests.randomPair(d, regime, &rng), DepthAnalysisTests.randomPair(d, regime, &rng),
                 ])
                 let (t11, v) = Self.blocks(t)
-                #expect(CharPolyPositivstellensatz.search(t11: t11, v: v) == nil)
+                #expect(CharPolyPositivstellensatz.search(t11: t11, v: v, regime: regime) == nil)
             }
         }
+    }
+
+    /// `T = diag(I, P)`, `P` a 3-cycle: `f_1 = δ_1 + δ_2 + δ_3`, `f_2 = e_2(δ)`
+    /// (the 2×2 principal minors of `P` vanish), and `f_1·f_1 − 2·f_2 = Σ δ_i²`
+    /// has no real zero with `δ_i ≠ 0`. No one-coefficient witness sees this
+    /// in the signed regime, and the signed search must find even exponents.
+    @Test func signedSearchFindsSquares() throws {
+        let p: [[Rational]] = [[0, 1, 0], [0, 0, 1], [1, 0, 0]]
+        let t = RationalMatrix.blocks(.identity(3), .zero(3, 3), .zero(3, 3), RationalMatrix(p))
+        #expect(LowerBounds.witness(for: PreparedMatrix(t), regime: .signed) == nil)
+        let (t11, v) = Self.blocks(t)
+        let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v, regime: .signed))
+        let sigma = CharPolyPositivstellensatz.combination(terms, t11: t11, v: v)
+        #expect(CharPolyPositivstellensatz.violation(sigma, regime: .signed) == nil)
+        #expect(sigma.keys.allSatisfy { $0.allSatisfy { $0 % 2 == 0 } })
+        let analysis = try DepthAnalyzer(seed: 0).analyze(t, regime: .signed)
+        #expect(analysis.proven && analysis.lowerBound == 3)
+        #expect(analysis.witness?.typeName == "charpoly-positivstellensatz")
     }
 
     @Test func malformedOrOversizedTermsAreNamed() {
