@@ -96,3 +96,23 @@ def test_layers_from_point_are_the_identity_for_the_identity():
                for e in pi.equations(t))
     first, second = pi.layers_from_point(t, point)
     assert first["A"] == [["0", "0"], ["0", "0"]] and second["B"] == ["1", "1"]
+
+
+def test_graded_lift_cofactors_expand_to_the_target():
+    """Cofactors by linear algebra (no Singular): sum h_k e_k equals the target
+    at random rational points, and a target outside the ideal gets none."""
+    import random
+    rng = random.Random(3)
+    t = pi.matrix((0, 3, 4, 1, 2, 5))   # format 6.8's example: eps_1 + delta-bar_2 is in the ideal
+    d = 3
+    names = pi.names(d)
+    index = {v: k for k, v in enumerate(names)}
+    polys = [pi.parse(e, index) for e in pi.equations(t)]
+    target = pi.parse("b1+ia2", index)
+    cofactors = pi.graded_lift(polys, target, len(names))
+    assert cofactors
+    for _ in range(3):
+        point = [Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in names]
+        combined = sum(c * value({mono: 1}, point) * value(polys[k], point) for (k, mono), c in cofactors.items())
+        assert combined == value(target, point)
+    assert pi.graded_lift(polys, pi.parse("b1-1", index), len(names)) is None
