@@ -137,15 +137,41 @@ public enum CharPolyPositivstellensatz {
             }
             degree += 1
         }
+        // Beyond the full LP: multipliers in one variable, g_j = c_j·u^(D−j),
+        // at most d columns per (u, D), so any degree is cheap. A Gaussian
+        // matrix at d = 5 needs D = 5 (2002 monomials, minutes in the dense
+        // simplex) and has such a certificate: σ = δ_4·Σ c_j·w_5^(4−j)·f_j.
+        guard d <= maximumUnivariateD else { return nil }
+        for j in 1...d where equations[j] == nil && LowerBounds.minorCount(d, j) <= LowerBounds.maximumMinorCount {
+            equations[j] = equation(j, t11: t11, v: v)
+        }
+        for degree in stride(from: degree, through: d + univariateExtraDegree, by: 1) where regime == .positive || degree % 2 == 0 {
+            for variable in 0..<(2 * d) {
+                if let terms = search(equations: equations, d: d, degree: degree, regime: regime, onlyVariable: variable),
+                    budgetViolation(terms, d: d) == nil
+                {
+                    return terms
+                }
+            }
+        }
         return nil
     }
 
+    /// The one-variable search runs up to this `d`, for total degrees up to
+    /// `d + univariateExtraDegree`: `2d` LPs of at most `d` columns per degree.
+    public static let maximumUnivariateD = 12
+    public static let univariateExtraDegree = 4
+
     private static func search(
-        equations: [Int: [([Int], Rational)]], d: Int, degree: Int, regime: Regime
+        equations: [Int: [([Int], Rational)]], d: Int, degree: Int, regime: Regime, onlyVariable: Int? = nil
     ) -> [PositivstellensatzTerm]? {
         var columns: [(j: Int, multiplier: [Int])] = []
-        for j in equations.keys.sorted() where !(equations[j]!.isEmpty) {
-            for m in monomials(variables: 2 * d, degree: degree - j) { columns.append((j, m)) }
+        for j in equations.keys.sorted() where j <= degree && !(equations[j]!.isEmpty) {
+            if let u = onlyVariable {
+                columns.append((j, (0..<(2 * d)).map { $0 == u ? degree - j : 0 }))
+            } else {
+                for m in monomials(variables: 2 * d, degree: degree - j) { columns.append((j, m)) }
+            }
         }
         var rowIndex: [[Int]: Int] = [:]
         var entries: [(row: Int, column: Int, value: Rational)] = []

@@ -68,6 +68,33 @@ import ExactLinearAlgebra
         }
     }
 
+    /// A Gaussian matrix (`search-k2 --d 5 --family random --seed 1`, candidate
+    /// 179 of 200, entries in units of 2^-10) with no multipliers of degree
+    /// <= 3 (the full LP's budget at d = 5); HiGHS found D = 5 certificates.
+    /// The one-variable search must find some, and they must prove.
+    @Test func oneVariableMultipliersReachBeyondTheFullLP() throws {
+        let numerators: [[Int]] = [
+            [361, -193, -275, 467, -454, -727, 1231, -396, 1339, -917],
+            [-346, 502, 187, -768, 1169, 722, 1287, -516, -1331, 332],
+            [577, -950, 1992, -815, 567, 331, 735, -568, 171, -1168],
+            [-700, 1455, -990, 2039, -304, 1805, -843, -1079, -728, 910],
+            [854, 168, -1326, 122, 696, 1262, -109, -575, 2145, -408],
+            [-530, 268, 1647, 1004, -4, 827, -347, -766, 1331, -985],
+            [-833, -329, -347, 753, -1036, 119, 1810, 1094, -494, -599],
+            [-571, 599, -521, -764, 1683, -922, -1880, -788, -336, -344],
+            [1796, 874, -53, 825, -993, -1244, 1099, 189, 1990, -2080],
+            [-1387, 242, 112, 172, -247, 446, 338, -132, -145, -2684],
+        ]
+        let t = RationalMatrix(numerators.map { $0.map { Rational($0, 1024) } })
+        let (t11, v) = Self.blocks(t)
+        let terms = try #require(CharPolyPositivstellensatz.search(t11: t11, v: v, regime: .positive))
+        #expect(Self.proves(terms, t11: t11, v: v))
+        // Each multiplier is a power of one variable, of a degree the full LP does not reach.
+        let variables = Set(terms.flatMap { term in term.exponents.indices.filter { term.exponents[$0] > 0 } })
+        #expect(variables.count <= 1)
+        #expect(terms.map { $0.j + $0.exponents.reduce(0, +) }.max()! > 3)
+    }
+
     /// `T = diag(I, P)`, `P` a 3-cycle: `f_1 = δ_1 + δ_2 + δ_3`, `f_2 = e_2(δ)`
     /// (the 2×2 principal minors of `P` vanish), and `f_1·f_1 − 2·f_2 = Σ δ_i²`
     /// has no real zero with `δ_i ≠ 0`. No one-coefficient witness sees this
