@@ -247,10 +247,11 @@ def graded_lift(polys, target, n, monomial_budget=300_000, unknown_budget=6000):
             exponents[i, v] += 1
     grades, degrees = exponents @ weights, exponents.sum(axis=1)
     wt = lambda q: np.array(vector(next(iter(q)))) @ weights
+    # The monomials of the right weight for each cofactor, whatever the degree bound.
+    fitting = [np.nonzero(np.all(np.abs(grades - (wt(target) - wt(q))) < 1e-9, axis=1))[0] for q in polys]
     prime = 2 ** 31 - 1
     for bound in range(top + 1):
-        columns = [(k, i) for k, q in enumerate(polys)
-                   for i in np.nonzero((degrees <= bound) & np.all(np.abs(grades - (wt(target) - wt(q))) < 1e-9, axis=1))[0]]
+        columns = [(k, i) for k, found in enumerate(fitting) for i in found[degrees[found] <= bound]]
         if len(columns) > unknown_budget:
             return None
         rows, entries = {}, []

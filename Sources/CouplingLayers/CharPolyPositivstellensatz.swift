@@ -123,16 +123,16 @@ public enum CharPolyPositivstellensatz {
     public static func search(t11: RationalMatrix, v: RationalMatrix, regime: Regime) -> [PositivstellensatzTerm]? {
         let d = t11.rows
         var equations: [Int: [([Int], Rational)]] = [:]
-        var degree = 2
-        while degree <= maximumSearchDegree, LowerBounds.minorCount(2 * d + degree - 1, degree) <= maximumMonomials {
-            // Degree D uses f_j for j <= D only: later orders cost minors and are not needed yet.
-            for j in 1...min(degree, d) where equations[j] == nil && LowerBounds.minorCount(d, j) <= LowerBounds.maximumMinorCount {
+        // f_j up to order `top`, each once: later orders cost minors and are not needed yet.
+        func computeEquations(upTo top: Int) {
+            for j in 1...min(top, d) where equations[j] == nil && LowerBounds.minorCount(d, j) <= LowerBounds.maximumMinorCount {
                 equations[j] = equation(j, t11: t11, v: v)
             }
-            if regime == .positive || degree % 2 == 0,
-                let terms = search(equations: equations, d: d, degree: degree, regime: regime),
-                budgetViolation(terms, d: d) == nil
-            {
+        }
+        var degree = 2
+        while degree <= maximumSearchDegree, LowerBounds.minorCount(2 * d + degree - 1, degree) <= maximumMonomials {
+            computeEquations(upTo: degree)
+            if let terms = search(equations: equations, d: d, degree: degree, regime: regime), budgetViolation(terms, d: d) == nil {
                 return terms
             }
             degree += 1
@@ -142,10 +142,8 @@ public enum CharPolyPositivstellensatz {
         // matrix at d = 5 needs D = 5 (2002 monomials, minutes in the dense
         // simplex) and has such a certificate: σ = δ_4·Σ c_j·w_5^(4−j)·f_j.
         guard d <= maximumUnivariateD else { return nil }
-        for j in 1...d where equations[j] == nil && LowerBounds.minorCount(d, j) <= LowerBounds.maximumMinorCount {
-            equations[j] = equation(j, t11: t11, v: v)
-        }
-        for degree in stride(from: degree, through: d + univariateExtraDegree, by: 1) where regime == .positive || degree % 2 == 0 {
+        computeEquations(upTo: d)
+        for degree in stride(from: degree, through: d + univariateExtraDegree, by: 1) {
             for variable in 0..<(2 * d) {
                 if let terms = search(equations: equations, d: d, degree: degree, regime: regime, onlyVariable: variable),
                     budgetViolation(terms, d: d) == nil
@@ -165,6 +163,8 @@ public enum CharPolyPositivstellensatz {
     private static func search(
         equations: [Int: [([Int], Rational)]], d: Int, degree: Int, regime: Regime, onlyVariable: Int? = nil
     ) -> [PositivstellensatzTerm]? {
+        // σ is homogeneous of degree D: for odd D every term has an odd exponent.
+        guard regime == .positive || degree % 2 == 0 else { return nil }
         var columns: [(j: Int, multiplier: [Int])] = []
         for j in equations.keys.sorted() where j <= degree && !(equations[j]!.isEmpty) {
             if let u = onlyVariable {
@@ -196,20 +196,19 @@ public enum CharPolyPositivstellensatz {
     }
 
     /// Some `x` with `σ = M·x` nonzero, `σ >= 0`, and `σ = 0` off
-    /// `positiveRows` (all rows when `nil`), or `nil`. A binary64 simplex on
+    /// `positiveRows`, or `nil`. A binary64 simplex on
     /// `M·(x⁺ − x⁻) − s = 0, Σs = 1` (`s` on `positiveRows` only) proposes
     /// which coefficients of `σ` vanish (`Z`) and which multipliers are used
     /// (`X`); the exact step takes the kernel of `M[Z, X]`, fixes its free
     /// coordinates to the float solution rounded to short dyadics (exactly
     /// ±1 when the kernel is a line) and accepts `x` only if `M·x` is
     /// exactly as required.
-    static func multipliers(_ m: RationalMatrix, positiveRows: [Int]? = nil) -> [Rational]? {
+    static func multipliers(_ m: RationalMatrix, positiveRows: [Int]) -> [Rational]? {
         let r = m.rows, c = m.columns
-        let slack = positiveRows ?? Array(0..<r)
-        guard !slack.isEmpty else { return nil }
-        let slackColumn = Dictionary(uniqueKeysWithValues: slack.enumerated().map { ($0.element, 2 * c + $0.offset) })
+        guard !positiveRows.isEmpty else { return nil }
+        let slackColumn = Dictionary(uniqueKeysWithValues: positiveRows.enumerated().map { ($0.element, 2 * c + $0.offset) })
         let entries = DoubleMatrix(rows: r, columns: c) { m[$0, $1].doubleValue }
-        let system = DoubleMatrix(rows: r + 1, columns: 2 * c + slack.count) { i, j in
+        let system = DoubleMatrix(rows: r + 1, columns: 2 * c + positiveRows.count) { i, j in
             if i == r { return j >= 2 * c ? 1 : 0 }
             if j < c { return entries[i, j] }
             if j < 2 * c { return -entries[i, j - c] }
@@ -218,7 +217,7 @@ public enum CharPolyPositivstellensatz {
         guard let y = PhaseOneSimplex.feasiblePoint(system, (0...r).map { $0 == r ? 1 : 0 }) else { return nil }
         let float = (0..<c).map { y[$0] - y[c + $0] }
         let used = (0..<c).filter { float[$0] != 0 }
-        let vanishing = (0..<r).filter { slackColumn[$0].map { y[$0] == 0 } ?? true }
+        let vanishing = (0..<r).filter { row in slackColumn[row].map { column in y[column] == 0 } ?? true }
         guard !used.isEmpty else { return nil }
         let (form, pivots) = m.submatrix(rows: vanishing, columns: used).reducedRowEchelonForm()
         let free = (0..<used.count).filter { !pivots.contains($0) }
@@ -239,8 +238,7 @@ public enum CharPolyPositivstellensatz {
             var x = [Rational](repeating: .zero, count: c)
             for (k, j) in used.enumerated() { x[j] = xUsed[k] }
             let sigma = m.applied(to: x)
-            let allowed = Set(slack)
-            if sigma.indices.allSatisfy({ sigma[$0].sign == 0 || (sigma[$0].sign > 0 && allowed.contains($0)) }),
+            if sigma.indices.allSatisfy({ sigma[$0].sign == 0 || (sigma[$0].sign > 0 && slackColumn[$0] != nil) }),
                 sigma.contains(where: { $0.sign > 0 })
             {
                 return x
