@@ -5,11 +5,11 @@ numbers (log scale) for each depth, from `scripts/bench-float.py --jsonl`.
     scripts/bench-float.py --d 8 16 32 64 128 256 1024 --depths 3 4 7 --jsonl bench.jsonl
     scripts/plot-conditioning.py bench.jsonl --out docs/conditioning-vs-depth.svg
 
-Plain SVG, no plotting library; the same input gives the same file. A later
-line for the same (d, depth) replaces an earlier one; default-ladder rows
-(`requestedDepth` 0) are left out.
+Plain SVG, no plotting library; the same input gives the same file. Each
+point is the median over the lines for its (d, depth) (several seeds, or
+several runs); default-ladder rows (`requestedDepth` 0) are left out.
 """
-import argparse, json, math, sys
+import argparse, json, math, statistics, sys
 
 COLORS = {3: "#d95f02", 4: "#7570b3", 7: "#1b9e77"}
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 400, 70, 500, 40, 350
@@ -26,10 +26,10 @@ def load(path):
             except (ValueError, KeyError) as error:
                 sys.exit(f"{path}:{number}: not a bench-float.py result ({error})")
             if depth and condition > 0 and math.isfinite(condition):
-                points[(depth, d)] = condition
+                points.setdefault((depth, d), []).append(condition)
     if not points:
         sys.exit(f"{path}: no results")
-    return points
+    return {key: statistics.median(values) for key, values in points.items()}
 
 def svg(points, title):
     depths = sorted({depth for depth, _ in points})

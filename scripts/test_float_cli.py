@@ -57,11 +57,12 @@ def test_float_rejects_negative_determinant(tmp_path):
     assert not (tmp_path / "x.json").exists()
 
 
-@pytest.mark.parametrize("d,options", [(16, ["--depth", "7"]), (64, [])])
+@pytest.mark.parametrize("d,options", [(16, ["--depth", "7"]), (16, ["--depth", "4"]), (64, [])])
 def test_well_conditioned_gaussian_certificates(tmp_path, d, options):
     """Issue targets on Gaussian T: relative residual <= 1e-12, entries
-    <= 1e3·max|T| at depth 7 and at the default ladder's depth (3 or 4
-    through the Horn construction), and both checkers accept the certificate."""
+    <= 1e3·max|T| at depth 7, at depth 4 (the right shear) and at the
+    default ladder's depth (3 or 4 through the Horn construction), and both
+    checkers accept the certificate."""
     t = np.random.default_rng(d).standard_normal((2 * d, 2 * d))
     if np.linalg.slogdet(t)[0] < 0:
         t[:, 0] = -t[:, 0]
@@ -71,10 +72,12 @@ def test_well_conditioned_gaussian_certificates(tmp_path, d, options):
     result = run("decompose", path, "--arith", "float", "--out", cert, "--json", *options)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
+    methods = {"7": ("orthogonal-blocks",), "4": ("right-shear-horn-dual",)}
     if options:
-        assert summary["depth"] == 7 and summary["method"] == "orthogonal-blocks"
+        assert summary["depth"] == int(options[1]) and summary["method"] in methods[options[1]]
     else:
-        assert summary["depth"] in (3, 4) and summary["method"] in ("horn-dual", "shear-horn-dual")
+        assert summary["depth"] in (3, 4)
+        assert summary["method"] in ("horn-dual", "right-shear-horn-dual", "shear-horn-dual")
     assert summary["relativeResidualBound"] <= 1e-12
     assert summary["maxLayerEntry"] <= 1e3 * summary["maxInputEntry"]
     assert run("verify", cert).returncode == 0

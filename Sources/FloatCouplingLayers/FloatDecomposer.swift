@@ -47,7 +47,8 @@ public enum FloatDecomposer {
     /// Without `depth`, the rungs of `ladder` in order until one meets
     /// `accuracyBar` (the reasons for skipping go into `fallback`). With
     /// `depth = k`, exactly `k` or an error: `k >= 7` uses
-    /// `OrthogonalBlockConstruction`, `k = 4..6` `HornConstruction.depth4`,
+    /// `OrthogonalBlockConstruction`, `k = 4..6` `HornConstruction.depth4`
+    /// (right shear, then left),
     /// `k = 3` `HornConstruction.depth3` (padded with identity pairs); where
     /// those miss `accuracyBar` and for `k <= 2`, least squares if
     /// `d <= denseLimit` (`ladderLeastSquaresLimit` in the ladder).
@@ -140,14 +141,27 @@ public enum FloatDecomposer {
         if depth >= OrthogonalBlockConstruction.depth, let built = OrthogonalBlockConstruction.layers(t) {
             return (built + padding(built.count), .orthogonalBlocks, nil)
         }
+        // Depth 4..6: the right shear, and the left one only where it misses the bar.
+        let candidates: [(() -> [FloatCouplingPair]?, FloatFactorization.Method)]
+        switch depth {
+        case 3: candidates = [({ HornConstruction.depth3(t) }, .horn)]
+        case 4...:
+            candidates = [
+                ({ HornConstruction.depth4(t, shear: .right) }, .rightShearHorn),
+                ({ HornConstruction.depth4(t, shear: .left) }, .shearHorn),
+            ]
+        default: candidates = []
+        }
         var constructed: Built?
-        let horn = depth == 3 ? HornConstruction.depth3(t) : depth >= 4 ? HornConstruction.depth4(t) : nil
-        if let horn {
+        for (construction, method) in candidates where (constructed?.relativeResidual ?? .infinity) > accuracyBar(d: d) {
+            guard let horn = construction() else { continue }
             let budget = refinementBudget(d: d)
             let refined = LayerRefinement.refine(
                 t, horn, goal: accuracyBar(d: d) / 10, bar: accuracyBar(d: d), steps: budget.steps,
                 iterations: budget.iterations)
-            constructed = (refined.layers + padding(horn.count), depth == 3 ? .horn : .shearHorn, refined.relativeResidual)
+            if refined.relativeResidual < constructed?.relativeResidual ?? .infinity {
+                constructed = (refined.layers + padding(horn.count), method, refined.relativeResidual)
+            }
         }
         guard (constructed?.relativeResidual ?? .infinity) > accuracyBar(d: d), d <= leastSquaresLimit else {
             guard let constructed else { throw .noConvergence(relativeResidual: .infinity) }

@@ -16,7 +16,11 @@ public struct FloatFactorization: Sendable {
         case leastSquares = "levenberg-marquardt"
         /// §5 with an orthogonal `C` on the dual `J T⁻¹ J` (`HornConstruction.depth3`).
         case horn = "horn-dual"
-        /// An orthogonal shear, then `horn` (`HornConstruction.depth4`).
+        /// An orthogonal shear on the right, `T = T̃ N-(X)`, then `horn`
+        /// (`HornConstruction.depth4(_:shear: .right)`).
+        case rightShearHorn = "right-shear-horn-dual"
+        /// An orthogonal shear on the left, `T = N+(Z) T̃`, then `horn`
+        /// (`HornConstruction.depth4(_:shear: .left)`).
         case shearHorn = "shear-horn-dual"
         /// Block LU, SVDs and orthogonal commutators (`OrthogonalBlockConstruction`).
         case orthogonalBlocks = "orthogonal-blocks"

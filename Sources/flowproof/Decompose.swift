@@ -50,9 +50,10 @@ struct Decompose: ParsableCommand {
             With --arith float the layers are binary64 values and the certificate carries a \
             rigorous bound r >= ||T - product||_F for the exact input T (exact GMP arithmetic on the \
             binary64 values when 2d <= 128, otherwise a compensated double-double bound); the \
-            summary reports each layer's largest entry and 2-norm condition numbers. Default depth: \
-            3 for d <= 16 (Levenberg-Marquardt), 7 above (block LU, SVDs and orthogonal commutators; \
-            the depth-3 construction is ill-conditioned there, see --depth 3).
+            summary reports each layer's largest entry and 2-norm condition numbers. Without --depth: \
+            depth 3, then 4, then 7, the first whose relative residual meets the bar (1e-12 up to \
+            d = 256, 1e-10 at d = 1024); the summary and --json ("fallback") say which depths were \
+            skipped and why.
             """)
 
     @OptionGroup var input: MatrixOptions
@@ -74,7 +75,7 @@ struct Decompose: ParsableCommand {
 
     @Option(
         help:
-            "Number of pairs for --arith float (default 3 for d <= 16, 7 above; 7 or more uses the well-conditioned orthogonal construction)."
+            "Exactly this many pairs for --arith float, with their certified residual, or exit 3 if none are found (default: the shallowest of 3, 4, 7 meeting the residual bar; 7 or more uses the orthogonal block construction)."
     )
     var depth: Int?
 
