@@ -595,6 +595,7 @@ def check_depth(cert, T, d, regime):
 # ------------------------------------------- depth 2 by verified membership
 
 MEMBERSHIP_MAX_D, MEMBERSHIP_MAX_BITS = 16, 256
+FULL_SYSTEM_MAX_D = 12         # format section 7.2: R has at most 69696 entries
 
 
 def dyadic(s, where):
@@ -606,24 +607,61 @@ def dyadic(s, where):
 
 
 def check_membership_depth(cert, T, d, regime):
-    """Minimal depth 2: T not in K_1, and a Krawczyk box for the intertwiner
-    system T11 diag(delta) P = P diag(u) V (theory.md section 4a) with delta, u
-    admissible and P nonsingular on the box, so T is in K_2 by section 4.5."""
+    """Minimal depth 2: T not in K_1, and a Krawczyk box around a solution of
+    a system whose solutions factor T into two pairs (format sections 7.1, 7.2)."""
     if "layers" in cert:
         raise Bad("a depth 2 certificate has 'layers' or 'membership', not both")
     if in_K1(T, d, regime):
         raise Bad("depth 2 claimed but T is in K_1")
     mem = field(cert, "membership")
-    if field(mem, "type", "membership") != "krawczyk-intertwiner":
-        raise Bad(f"membership.type: expected 'krawczyk-intertwiner', got {mem['type']!r}")
+    kind = field(mem, "type", "membership")
+    if kind == "krawczyk-intertwiner":
+        worst = check_intertwiner(mem, T, d, regime)
+    elif kind == "krawczyk-full-system":
+        worst = check_full_system(mem, T, d, regime)
+    else:
+        raise Bad(f"membership.type: expected 'krawczyk-intertwiner' or 'krawczyk-full-system', got {_short(kind)}")
+    return f"depth 2 (T not in K_1; K_2 by {kind}, contraction {approx(worst)})"
+
+
+def krawczyk(R, rows, G, s, rho, name):
+    """Item 5 of format section 7.1 (item 4 of 7.2): for every row a of the
+    preconditioner R, |R G|_a + rho sum_b |I - R J|_ab + rho^2 sum_e |R_ae| s_e
+    < rho, with J given as sparse rows {column: value} and s_e bounding the
+    bilinear remainder of equation e. Returns the worst ratio to rho; Bad
+    naming name(a) for the first a that fails."""
+    m = len(R)
+    # Exact integer arithmetic over common denominators (R is dyadic).
+    dR = max(v.denominator for r in R for v in r)
+    dJ = math.lcm(*(v.denominator for row in rows for v in row.values()))
+    Ri = [[int(v * dR) for v in r] for r in R]
+    Ji = [[(c, int(v * dJ)) for c, v in row.items()] for row in rows]
+    worst = Fraction(0)
+    for a in range(m):
+        acc = [0] * m
+        for e, r in enumerate(Ri[a]):
+            if r:
+                for c, v in Ji[e]:
+                    acc[c] += r * v
+        acc[a] -= dR * dJ
+        c_a = Fraction(sum(abs(v) for v in acc), dR * dJ)
+        g_a = abs(sum(R[a][e] * G[e] for e in range(m) if R[a][e]))
+        q_a = sum(abs(R[a][e]) * s[e] for e in range(m))
+        total = g_a + c_a * rho + q_a * rho * rho
+        if total >= rho:
+            raise Bad(f"membership: Krawczyk inclusion fails for {name(a)} ({approx(total)} >= radius {approx(rho)})")
+        worst = max(worst, total / rho)
+    return worst
+
+
+def check_intertwiner(mem, T, d, regime):
+    """Format section 7.1: the intertwiner system T11 diag(delta) P = P diag(u) V
+    (theory.md section 4a) with delta, u admissible and P nonsingular on the
+    box, so T is in K_2 by section 4.5."""
     if d > MEMBERSHIP_MAX_D:   # the budget, before reading the large arrays
         raise Bad(f"membership: d = {d} exceeds the work budget (d <= {MEMBERSHIP_MAX_D})")
     n, m = d * d + 2 * d, d * d
-    fixed = field(mem, "fixed", "membership")
-    if not isinstance(fixed, list) or len(fixed) != 2 * d or any(type(k) is not int for k in fixed):
-        raise Bad(f"membership.fixed: expected a list of {2 * d} JSON integers")
-    if fixed != sorted(set(fixed)) or fixed[0] < 0 or fixed[-1] >= n:
-        raise Bad(f"membership.fixed: must be distinct, increasing, in 0..{n - 1}")
+    fixed = gauge(mem, 2 * d, n)
     x = vector(field(mem, "center", "membership"), n, "membership.center", dyadic)
     rho = dyadic(field(mem, "radius", "membership"), "membership.radius")
     R = matrix(field(mem, "preconditioner", "membership"), m, m, "membership.preconditioner", dyadic)
@@ -663,27 +701,77 @@ def check_membership_depth(cert, T, d, regime):
                     row[col[k]] = row.get(col[k], 0) + v
             rows.append(row)
             s.append(sum(abs(T11[i][k]) + abs(V[k][j]) for k in range(d)))
-    # Exact integer arithmetic over common denominators (R is dyadic).
-    dR = max(v.denominator for r in R for v in r)
-    dJ = math.lcm(*(v.denominator for row in rows for v in row.values()))
-    Ri = [[int(v * dR) for v in r] for r in R]
-    Ji = [[(c, int(v * dJ)) for c, v in row.items()] for row in rows]
-    worst = Fraction(0)
-    for a in range(m):
-        acc = [0] * m
-        for e, r in enumerate(Ri[a]):
-            if r:
-                for c, v in Ji[e]:
-                    acc[c] += r * v
-        acc[a] -= dR * dJ
-        c_a = Fraction(sum(abs(v) for v in acc), dR * dJ)
-        g_a = abs(sum(R[a][e] * G[e] for e in range(m) if R[a][e]))
-        q_a = sum(abs(R[a][e]) * s[e] for e in range(m))
-        total = g_a + c_a * rho + q_a * rho * rho
-        if total >= rho:
-            raise Bad(f"membership: Krawczyk inclusion fails for free coordinate {a} ({approx(total)} >= radius {approx(rho)})")
-        worst = max(worst, total / rho)
-    return f"depth 2 (T not in K_1; K_2 by krawczyk-intertwiner, contraction {approx(worst)})"
+    return krawczyk(R, rows, G, s, rho, lambda a: f"free coordinate {a}")
+
+
+def full_system(T, x, d):
+    """All 2d^2 entries of M1 = T22 - X T12 - T21 U + X T11 U and M2 = S11 + U S21
+    + S12 X + U S22 X at x~ = (X, U), their Jacobian rows {coordinate of x:
+    value}, and the remainder bounds s_e (format section 7.2); Bad if det T = 0."""
+    n = d * d
+    S = inverse_columns(T, range(2 * d), "T^-1")     # det T != 0, or Bad
+    T11, T12, T21, T22 = blocks(T, d)
+    S11, S12, S21, S22 = blocks(S, d)
+    X = [x[i * d:(i + 1) * d] for i in range(d)]
+    U = [x[n + i * d:n + (i + 1) * d] for i in range(d)]
+    sub = lambda a, b: [[u - v for u, v in zip(r, q)] for r, q in zip(a, b)]
+    add = lambda a, b: [[u + v for u, v in zip(r, q)] for r, q in zip(a, b)]
+    A1, B1 = sub(matmul(T11, U), T12), sub(matmul(X, T11), T21)   # T11 U~ - T12, X~ T11 - T21
+    A2, B2 = add(S21, matmul(S22, X)), add(S12, matmul(U, S22))   # S21 + S22 X~, S12 + U~ S22
+    M1 = add(sub(T22, matmul(X, T12)), matmul(B1, U))             # T22 - X T12 + (X T11 - T21) U
+    M2 = add(add(S11, matmul(S12, X)), matmul(U, A2))             # S11 + S12 X + U (S21 + S22 X)
+    values = [v for r in M1 for v in r] + [v for r in M2 for v in r]
+    rows = []
+    for own, other, offset in ((A1, B1, 0), (A2, B2, n)):
+        for i in range(d):
+            for j in range(d):
+                row = {}
+                for l in range(d):   # own block, row i: d/dX[i][l] for M1, d/dU[i][l] for M2
+                    row[offset + i * d + l] = row.get(offset + i * d + l, 0) + own[l][j]
+                for k in range(d):   # other block, column j: d/dU[k][j] for M1, d/dX[k][j] for M2
+                    row[n - offset + k * d + j] = row.get(n - offset + k * d + j, 0) + other[i][k]
+                rows.append(row)
+    # The remainders h_X T11 h_U and h_U S22 h_X are entrywise <= s_e rho^2.
+    s1, s2 = (sum(abs(v) for r in B for v in r) for B in (T11, S22))
+    return values, rows, [s1] * n + [s2] * n
+
+
+def gauge(mem, count, n):
+    """membership.fixed: count distinct increasing JSON integers in 0..n-1."""
+    fixed = field(mem, "fixed", "membership")
+    if not isinstance(fixed, list) or len(fixed) != count or any(type(k) is not int for k in fixed):
+        raise Bad(f"membership.fixed: expected a list of {count} JSON integers")
+    if fixed != sorted(set(fixed)) or fixed[0] < 0 or fixed[-1] >= n:
+        raise Bad(f"membership.fixed: must be distinct, increasing, in 0..{n - 1}")
+    return fixed
+
+
+def check_full_system(mem, T, d, regime):
+    """Format section 7.2: a box around (X, U) in which M1, M2 become diagonal
+    with admissible diagonals 1/eps, delta; then T diag(delta, eps) is a product
+    of two pairs whatever T11 is (theory.md section 4c)."""
+    if d > FULL_SYSTEM_MAX_D:   # the budget, before reading the large arrays
+        raise Bad(f"membership: d = {d} exceeds the work budget of krawczyk-full-system (d <= {FULL_SYSTEM_MAX_D})")
+    n = 2 * d * d
+    m = n - 2 * d
+    fixed = gauge(mem, 2 * d, n)
+    x = vector(field(mem, "center", "membership"), n, "membership.center", dyadic)
+    rho = dyadic(field(mem, "radius", "membership"), "membership.radius")
+    R = matrix(field(mem, "preconditioner", "membership"), m, m, "membership.preconditioner", dyadic)
+    if rho <= 0:
+        raise Bad("membership.radius must be > 0")
+    values, rows, s = full_system(T, x, d)
+    free = [k for k in range(n) if k not in set(fixed)]
+    col = {k: a for a, k in enumerate(free)}
+    rows = [{col[k]: v for k, v in row.items() if k in col and v} for row in rows]
+    for e in [i * d + i for i in range(d)] + [d * d + i * d + i for i in range(d)]:   # the scalings
+        spread = rho * sum(abs(v) for v in rows[e].values()) + rho * rho * s[e]
+        if abs(values[e]) <= spread or (regime == "positive" and values[e] <= 0):
+            name = f"M1[{e // d}][{e % d}] (1/eps)" if e < d * d else f"M2[{(e - d * d) // d}][{e % d}] (delta)"
+            raise Bad(f"membership: {name} not admissible on the whole box")
+    equations = [e for e in range(n) if (e % (d * d)) // d != e % d]
+    return krawczyk(R, [rows[e] for e in equations], [values[e] for e in equations], [s[e] for e in equations], rho,
+                    lambda a: f"free coordinate {a}")
 
 
 def check_certificate(cert):

@@ -47,6 +47,19 @@ def det(m):
                 m[r][c] -= f * m[k][c]
     return sign * result
 
+def inverse(m):
+    """Gauss-Jordan over the rationals; m must be nonsingular."""
+    n = len(m)
+    a = [[Fraction(x) for x in row] + [Fraction(int(i == j)) for j in range(n)] for i, row in enumerate(m)]
+    for k in range(n):
+        p = next(r for r in range(k, n) if a[r][k] != 0)
+        a[k], a[p] = a[p], a[k]
+        a[k] = [x / a[k][k] for x in a[k]]
+        for r in range(n):
+            if r != k and a[r][k] != 0:
+                a[r] = [x - a[r][k] * y for x, y in zip(a[r], a[k])]
+    return [row[n:] for row in a]
+
 def random_integer(d, rng):
     n = 2 * d
     while True:
@@ -81,6 +94,46 @@ def membership_proofs(flowproof, out, tmp):
                                 check=True, capture_output=True, text=True)
         assert '"membership": "krawczyk-intertwiner"' in result.stdout, (target, result.stdout)
         print(target)
+def singular_t11_product(d, rng):
+    """L(A1,B1) U(C1,D1) L(A2,B2) U(C2,D2) with small integer blocks, positive
+    diagonals and T11 = (C1 + D1 A2) C2 of rank d - 1 (D1 A2 = K - C1 with K's
+    last row the sum of its first two), as canonical rational strings."""
+    integer = lambda: [[Fraction(rng.randint(-3, 3)) for _ in range(d)] for _ in range(d)]
+    positive = lambda: [Fraction(rng.randint(1, 3)) for _ in range(d)]
+    mul = lambda a, b: [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))] for i in range(len(a))]
+    while True:
+        d1 = integer()
+        if det(d1) != 0:
+            break
+    k = integer()
+    k[d - 1] = [k[0][j] + k[1][j] for j in range(d)]
+    c1 = positive()
+    a2 = mul(inverse(d1), [[k[i][j] - (c1[i] if i == j else 0) for j in range(d)] for i in range(d)])
+    a1, b1, b2, c2, d2 = integer(), positive(), positive(), positive(), integer()
+    eye = lambda i, j: Fraction(int(i == j))
+    lower = lambda a, b: [[eye(i, j) if i < d and j < d else (0 if i < d else (a[i - d][j] if j < d else (b[i - d] if i == j else 0)))
+                           for j in range(2 * d)] for i in range(2 * d)]
+    upper = lambda c, e: [[(c[i] if i == j else 0) if i < d and j < d else (e[i][j - d] if i < d else eye(i, j))
+                           for j in range(2 * d)] for i in range(2 * d)]
+    t = mul(mul(mul(lower(a1, b1), upper(c1, d1)), lower(a2, b2)), upper(c2, d2))
+    return [[str(Fraction(x)) for x in row] for row in t]
+
+def full_system_membership_proofs(flowproof, out, tmp):
+    """Depth 2 proven by a Krawczyk box on the full system (format 7.2): products
+    of two pairs whose T11 is singular, where the intertwiner system of 7.1 does
+    not apply."""
+    rng = random.Random(2030)
+    for d, regime in ((3, "positive"), (4, "signed"), (6, "positive")):
+        source = os.path.join(tmp, f"singular-t11-d{d}.txt")
+        with open(source, "w") as f:
+            f.write("\n".join(" ".join(row) for row in singular_t11_product(d, rng)) + "\n")
+        target = os.path.join(out, "k2-membership", f"singular-t11-d{d}-{regime}.json")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        result = subprocess.run([flowproof, "depth", source, "--regime", regime, "--seed", "0", "--out", target, "--json"],
+                                check=True, capture_output=True, text=True)
+        assert '"membership": "krawczyk-full-system"' in result.stdout, (target, result.stdout)
+        print(target)
+
 def positivstellensatz_proofs(flowproof, out, tmp):
     """Depth 3 proven by charpoly-positivstellensatz multipliers
     (docs/certificate-format.md 6.5): the first Gaussian matrices, in a
@@ -177,6 +230,7 @@ def main():
                                 *options.get(family, [])], check=True, stdout=subprocess.DEVNULL)
                 print(target)
         membership_proofs(args.flowproof, args.out, tmp)
+        full_system_membership_proofs(args.flowproof, args.out, tmp)
         positivstellensatz_proofs(args.flowproof, args.out, tmp)
     # Binary64 depth-3 certificates (Horn construction) on Gaussian inputs.
     # The layers come from OpenBLAS on one thread: byte-identical on the

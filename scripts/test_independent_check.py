@@ -652,6 +652,283 @@ def test_binary64_entry_limits():
         rejected(entry(bad), why)
 
 
+# ------------------------------------------- depth 2 by krawczyk-full-system
+
+def inverse(M):
+    """Exact Gauss-Jordan inverse of a nonsingular Fraction matrix."""
+    n = len(M)
+    A = [list(r) + [Fr(int(i == j)) for j in range(n)] for i, r in enumerate(M)]
+    for c in range(n):
+        p = next(r for r in range(c, n) if A[r][c])
+        A[c], A[p] = A[p], A[c]
+        A[c] = [v / A[c][c] for v in A[c]]
+        for r in range(n):
+            if r != c:
+                A[r] = [u - A[r][c] * v for u, v in zip(A[r], A[c])]
+    return [r[n:] for r in A]
+
+
+def pivot_columns(M):
+    """Exact column-pivoted elimination: for every row in turn, the column of
+    the largest remaining entry. Returns the pivot columns, or None if M
+    (more columns than rows) does not have full row rank."""
+    A, cols = [list(row) for row in M], []
+    for r in range(len(A)):
+        c = max(range(len(A[r])), key=lambda k: abs(A[r][k]))
+        if not A[r][c]:
+            return None
+        cols.append(c)
+        for i in range(r + 1, len(A)):
+            f = A[i][c] / A[r][c]
+            A[i] = [u - f * v for u, v in zip(A[i], A[r])]
+    return cols
+
+
+def full_system_M(T, x, d):
+    """M1 = T22 - X T12 - T21 U + X T11 U and M2 = S11 + U S21 + S12 X + U S22 X
+    (S = T^-1) of format section 7.2, straight from their definitions, as the
+    list of 2d^2 entries M1[i][j] at i d + j, M2[i][j] at d^2 + i d + j."""
+    n = d * d
+    X = [x[i * d:(i + 1) * d] for i in range(d)]
+    U = [x[n + i * d:n + (i + 1) * d] for i in range(d)]
+    S = inverse(T)
+    corners = ((0, 0), (0, d), (d, 0), (d, d))
+    T11, T12, T21, T22 = ([r[c:c + d] for r in T[r0:r0 + d]] for r0, c in corners)
+    S11, S12, S21, S22 = ([r[c:c + d] for r in S[r0:r0 + d]] for r0, c in corners)
+    XT12, T21U, XT11U = mul(X, T12), mul(T21, U), mul(mul(X, T11), U)
+    US21, S12X, US22X = mul(U, S21), mul(S12, X), mul(mul(U, S22), X)
+    M1 = [T22[i][j] - XT12[i][j] - T21U[i][j] + XT11U[i][j] for i in range(d) for j in range(d)]
+    M2 = [S11[i][j] + US21[i][j] + S12X[i][j] + US22X[i][j] for i in range(d) for j in range(d)]
+    return M1 + M2
+
+
+def full_system_J(T, x, d):
+    """Every entry of M1, M2 is affine in each single coordinate of x (the only
+    products are X[i][k] U[l][j]), so central differences with step 1 give the
+    Jacobian exactly: rows = the 2d^2 entries, columns = the 2d^2 coordinates."""
+    n = len(x)
+    cols = []
+    for b in range(n):
+        hi = full_system_M(T, [v + (k == b) for k, v in enumerate(x)], d)
+        lo = full_system_M(T, [v - (k == b) for k, v in enumerate(x)], d)
+        cols.append([(u - v) / 2 for u, v in zip(hi, lo)])
+    return [list(r) for r in zip(*cols)]
+
+
+def off_diagonal(d):
+    """The equations of format section 7.2: off-diagonal entries, in increasing index."""
+    return [e for e in range(2 * d * d) if (e % (d * d)) // d != e % d]
+
+
+def layer(A, B, C, D):
+    return {"A": A, "B": B, "C": C, "D": D}
+
+
+def full_system_fixture(layers, regime, radius=Fr(1, 2 ** 20)):
+    """T = L(A1,B1) U(C1,D1) L(A2,B2) U(C2,D2) and a krawczyk-full-system
+    certificate centred at the exact solution X = A1, U = diag(1/C2) D2, where
+    M1 = diag(B1 B2) (= 1/eps) and M2 = diag(1/(C1 C2)) (= delta). The gauge
+    fixes the 2d coordinates that column-pivoted elimination of the
+    off-diagonal Jacobian leaves over; R = J_F^-1 on the free coordinates,
+    rounded to multiples of 2^-40."""
+    d = len(layers[0]["B"])
+    n, m = 2 * d * d, 2 * d * d - 2 * d
+    T = product(layers, d)
+    A1 = [[Fr(v) for v in r] for r in layers[0]["A"]]
+    D2 = [[Fr(v) for v in r] for r in layers[1]["D"]]
+    B1, C1, B2, C2 = ([Fr(v) for v in lay[k]] for lay in layers for k in "BC")
+    x = [v for r in A1 for v in r] + [D2[i][j] / C2[i] for i in range(d) for j in range(d)]
+    assert all(v.denominator & (v.denominator - 1) == 0 for v in x)          # dyadic
+    M = full_system_M(T, x, d)
+    assert [M[e] for e in off_diagonal(d)] == [0] * m                         # an exact solution
+    assert [M[i * d + i] for i in range(d)] == [B1[i] * B2[i] for i in range(d)]               # 1/eps
+    assert [M[d * d + i * d + i] for i in range(d)] == [1 / (C1[i] * C2[i]) for i in range(d)]  # delta
+    J = full_system_J(T, x, d)
+    JF = [J[e] for e in off_diagonal(d)]
+    pivots = pivot_columns(JF)
+    assert pivots is not None, "degenerate solution: no gauge makes the square Jacobian nonsingular"
+    free = sorted(pivots)
+    fixed = [k for k in range(n) if k not in free]
+    Rx = inverse([[row[k] for k in free] for row in JF])                      # nonsingular square part
+    R = [[Fr(round(v * 2 ** 40), 2 ** 40) for v in r] for r in Rx]
+    mem = {"type": "krawczyk-full-system", "fixed": fixed, "center": [str(v) for v in x],
+           "radius": str(radius), "preconditioner": s(R)}
+    return cert("depth", d, T, regime, depth=2, membership=mem)
+
+
+NEG_I3 = [["-1", "0", "0"], ["0", "-1", "0"], ["0", "0", "-1"]]
+# C1 = (1,1,1), D1 = -I and A2 upper triangular with A2[0][0] = 1: the first
+# column of T11 = (diag(C1) + D1 A2) diag(C2) = (I - A2) diag(C2) is zero.
+FS_LAYERS = [layer([["1", "0", "2"], ["-1", "1", "0"], ["2", "1", "-1"]], ["2", "1", "1/2"], ["1", "1", "1"], NEG_I3),
+             layer([["1", "2", "-1"], ["0", "1/2", "1"], ["0", "0", "-1"]], ["1", "2", "1"], ["2", "1", "4"],
+                   [["1", "-1", "0"], ["2", "1", "-2"], ["0", "1", "1"]])]
+# B2[1] < 0 and C2[1] < 0: 1/eps_1 = -2 and delta_1 = -1, a factorization only in regime signed.
+FS_LAYERS_NEG = [FS_LAYERS[0], dict(FS_LAYERS[1], B=["1", "-2", "1"], C=["2", "-1", "4"])]
+FS_POSITIVE = full_system_fixture(FS_LAYERS, "positive")
+FS_SIGNED = full_system_fixture(FS_LAYERS, "signed")          # the same T and box, regime signed
+FS_SIGNED_NEG = full_system_fixture(FS_LAYERS_NEG, "signed")
+FS_ALL = (FS_POSITIVE, FS_SIGNED, FS_SIGNED_NEG)
+
+
+def membership_with(c, **changes):
+    t = copy.deepcopy(c)
+    t["membership"].update(changes)
+    return t
+
+
+def center_moved(c, k, by=Fr(1, 4)):
+    x = list(c["membership"]["center"])
+    x[k] = str(Fr(x[k]) + by)
+    return membership_with(c, center=x)
+
+
+def test_full_system_fixtures():
+    for layers in (FS_LAYERS, FS_LAYERS_NEG):
+        T = product(layers, 3)
+        T11 = [r[:3] for r in T[:3]]
+        assert all(r[0] == 0 for r in T11)                     # T11 singular ...
+        assert inverse(T)                                      # ... T is not
+    assert FS_POSITIVE["matrix"] == FS_SIGNED["matrix"] != FS_SIGNED_NEG["matrix"]
+    for c in FS_ALL:
+        mem = c["membership"]
+        assert len(mem["fixed"]) == 6 and len(mem["center"]) == 18
+        assert len(mem["preconditioner"]) == 12 and {len(r) for r in mem["preconditioner"]} == {12}
+
+
+def test_full_system_equations_match_definition():
+    """The checker's M1, M2 entries, Jacobian rows and remainder bounds
+    (format section 7.2 formulas) against M1, M2 from their definitions and
+    exact central differences, at the solution and off it."""
+    d, n = 3, 18
+    for c in (FS_POSITIVE, FS_SIGNED_NEG):
+        T = [[Fr(v) for v in r] for r in c["matrix"]]
+        x = [Fr(v) for v in c["membership"]["center"]]
+        S = inverse(T)
+        off = [Fr(k % 5 - 2, 2 ** (k % 3)) for k in range(n)]
+        assert any(full_system_M(T, [u + v for u, v in zip(x, off)], d)[e] for e in off_diagonal(d))
+        for h in ([0] * n, off, [0] * 17 + [Fr(-3, 8)]):
+            y = [u + v for u, v in zip(x, h)]
+            values, rows, s_e = ic.full_system(T, y, d)
+            assert values == full_system_M(T, y, d)
+            assert [[row.get(b, 0) for b in range(n)] for row in rows] == full_system_J(T, y, d)
+            assert s_e == [sum(abs(T[i][j]) for i in range(d) for j in range(d))] * 9 \
+                + [sum(abs(S[i][j]) for i in range(d, 2 * d) for j in range(d, 2 * d))] * 9
+
+
+def test_full_system_membership_accepted():
+    for c in FS_ALL:
+        assert "K_2 by krawczyk-full-system" in ok(c)
+    assert ok(dict(FS_POSITIVE, regime="signed")).endswith("regime signed, d=3")
+    # the exact solution has 1/eps_1 = -2 and delta_1 = -1: not admissible in regime positive
+    rejected(dict(FS_SIGNED_NEG, regime="positive"), "M1[1][1] (1/eps) not admissible on the whole box")
+    # a larger radius still works (a far larger one does not: test_full_system_membership_tampered)
+    ok(membership_with(FS_POSITIVE, radius=str(Fr(1, 2 ** 12))))
+
+
+def test_full_system_membership_tampered():
+    c = FS_POSITIVE
+    fixed = c["membership"]["fixed"]
+    free = [k for k in range(18) if k not in fixed]
+    assert fixed == [0, 1, 2, 4, 8, 13]
+    for valid in (FS_POSITIVE, FS_SIGNED_NEG):
+        assert valid["membership"]["fixed"] == fixed
+        for k in (free[0], free[5], free[-1], fixed[1], fixed[3], fixed[-1]):
+            for by in (Fr(1, 4), Fr(-1, 4)):
+                rejected(center_moved(valid, k, by), "membership: ")
+            rejected(center_moved(valid, k), "Krawczyk inclusion fails")
+    # Not every fixed coordinate can be tampered with: here X[0][0] (the first
+    # column of T11 is zero) moves along a line of exact solutions, so the
+    # moved box is again a valid certificate (and the checker says so).
+    t = center_moved(c, 0)
+    y = [Fr(v) for v in t["membership"]["center"]]
+    assert [full_system_M([[Fr(v) for v in r] for r in t["matrix"]], y, 3)[e] for e in off_diagonal(3)] == [0] * 12
+    assert "K_2 by krawczyk-full-system" in ok(t)
+    # too large: a diagonal may vanish in the box (check 3), or the inclusion fails (check 4)
+    for radius in ("1", "1/2"):
+        rejected(membership_with(c, radius=radius), "M1[0][0] (1/eps) not admissible on the whole box")
+    rejected(membership_with(c, radius="1/64"), "Krawczyk inclusion fails")
+    for radius in ("0", "-1/1048576", "-1"):
+        rejected(membership_with(c, radius=radius), "radius must be > 0")
+    R = copy.deepcopy(c["membership"]["preconditioner"])
+    R[0] = ["0"] * 12
+    rejected(membership_with(c, preconditioner=R), "Krawczyk inclusion fails for free coordinate 0")
+    rejected(membership_with(c, preconditioner=s(identity(12))), "Krawczyk inclusion fails")
+    # a gauge that leaves the box's fixed coordinates elsewhere: the preconditioner no longer fits
+    other = [k for k in range(18) if k not in fixed][:6]
+    rejected(membership_with(c, fixed=other), "Krawczyk inclusion fails")
+
+
+def test_full_system_membership_number_forms_and_shapes():
+    c = FS_POSITIVE
+    mem = c["membership"]
+    # dyadic, at most 256 bits, canonical
+    for bad in ("1/3", str(Fr(1, 2 ** 256)), "2/4", 0.5, "1.5"):
+        rejected(membership_with(c, radius=bad), "membership.radius")
+    assert "dyadic" in rejected(membership_with(c, radius="1/3"))
+    for bad in ("1/3", "1/6", str(2 ** 256), "1.5", "2/4", 1):
+        v = list(mem["center"]); v[1] = bad
+        rejected(membership_with(c, center=v), "membership.center[1]")
+        R = copy.deepcopy(mem["preconditioner"]); R[2][5] = bad
+        rejected(membership_with(c, preconditioner=R), "membership.preconditioner[2][5]")
+    R = mem["preconditioner"]
+    for bad in (R[:11], R + R[:1], [r[:11] for r in R], [r + ["0"] for r in R], [], "0", None,
+                s(identity(18)), s(identity(15))):
+        rejected(membership_with(c, preconditioner=bad), "membership.preconditioner")
+    for bad in (mem["center"][:17], mem["center"] + ["0"], None, {}):
+        rejected(membership_with(c, center=bad), "membership.center: expected a list of 18")
+    # the gauge: 2d = 6 JSON integers, strictly increasing, in 0..17
+    f = mem["fixed"]
+    for bad in (f[:5], f + [17], [], None, "0", [float(k) for k in f], [str(k) for k in f],
+                [True] + f[1:], [0, 1, 2, 3, 4, 5.0]):
+        rejected(membership_with(c, fixed=bad), "membership.fixed: expected a list of 6 JSON integers")
+    for bad in (f[::-1], [f[0], f[0]] + f[2:], [f[1], f[0]] + f[2:], f[:5] + [18], [-1] + f[1:],
+                [0, 1, 2, 3, 4, 100]):
+        rejected(membership_with(c, fixed=bad), "membership.fixed: must be distinct, increasing, in 0..17")
+    for key in ("fixed", "center", "radius", "preconditioner"):
+        t = copy.deepcopy(c); del t["membership"][key]
+        rejected(t, f"missing field {key!r}")
+    for bad in ("krawczyk", "Krawczyk-full-system", "krawczyk-full-system ", None, 7):
+        assert "'krawczyk-intertwiner' or 'krawczyk-full-system'" in rejected(membership_with(c, type=bad), "membership.type")
+    rejected(membership_with(c, type="krawczyk-intertwiner"), "membership.center: expected a list of 15")
+    # the old design's "scalings" is no field of section 7.2: ignored like any extra field
+    assert "K_2 by krawczyk-full-system" in ok(membership_with(c, scalings=["1/3"] * 6))
+    rejected(dict(c, layers=FS_LAYERS), "not both")
+    rejected(dict(c, arithmetic="binary64"), "exact")
+
+
+def test_full_system_membership_budget_and_singular_T():
+    def zero_cert(d, **mem):     # T = 0: not in K_1 (T11 = 0), and singular
+        return cert("depth", d, [[Fr(0)] * (2 * d)] * (2 * d), depth=2, membership=mem)
+    # d = 13 is refused before the (absent) arrays are read; d = 12 reads them
+    assert ic.FULL_SYSTEM_MAX_D == 12
+    rejected(zero_cert(13, type="krawczyk-full-system"), "work budget of krawczyk-full-system (d <= 12)")
+    assert "budget" not in rejected(zero_cert(12, type="krawczyk-full-system"), "'fixed'")
+    assert "budget" not in rejected(zero_cert(13, type="krawczyk-intertwiner"), "'fixed'")   # its budget is 16
+    # det T = 0, with well-formed arrays (d = 2: n = 8, m = 4)
+    c = zero_cert(2, type="krawczyk-full-system", fixed=[0, 1, 2, 3], center=["0"] * 8, radius="1/2",
+                  preconditioner=s(identity(4)))
+    rejected(c, "matrix is singular")
+    # det T = 0 with T11 singular but T != 0: the first column of FS_POSITIVE's T set to zero
+    t = copy.deepcopy(FS_POSITIVE)
+    for r in t["matrix"]:
+        r[0] = "0"
+    rejected(t, "matrix is singular")
+
+
+def test_full_system_membership_needs_T_not_in_K1():
+    # second pair the identity: T = L(A1,B1) U(C1,D1) is in K_1
+    k1 = [FS_LAYERS[0], layer([["0"] * 3] * 3, ["1"] * 3, ["1"] * 3, [["0"] * 3] * 3)]
+    T = product(k1, 3)
+    c = dict(FS_POSITIVE, matrix=s(T))
+    rejected(c, "T is in K_1")
+    rejected(dict(c, regime="signed"), "T is in K_1")
+    # in K_1(signed) only (a negative B): the positive certificate fails later, the signed one at once
+    k1s = [dict(FS_LAYERS[0], B=["2", "-1", "1/2"]), k1[1]]
+    c = dict(FS_POSITIVE, matrix=s(product(k1s, 3)))
+    assert "K_1" not in rejected(c)
+    rejected(dict(c, regime="signed"), "T is in K_1")
+
+
 # ------------------------------------------------------------ strict JSON
 
 def check_text(tmp_path, text, name="c.json"):

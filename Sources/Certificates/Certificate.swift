@@ -11,8 +11,8 @@ public enum Claim: Equatable, Sendable {
     /// Minimal depth `layers.count`, with the lower-bound proof when it is 3.
     case depth(layers: [CouplingPair], witness: NotInK2Witness?)
     /// Minimal depth 2 without an exact factorization: `T ∉ K_1` (exact)
-    /// and a verified-existence proof of `T ∈ K_2` (theory §4a).
-    case depthTwoMembership(IntertwinerMembership)
+    /// and a verified-existence proof of `T ∈ K_2` (theory §4a, §4c).
+    case depthTwoMembership(DepthTwoMembership)
 
     public var name: String {
         switch self {

@@ -266,18 +266,35 @@ public enum CertificateReader {
         return terms
     }
 
-    /// A `krawczyk-intertwiner` membership object (format §7.1); the size
-    /// budget is checked before the large arrays are read.
-    static func membership(_ value: StrictJSON.Value, d: Int) throws(CertificateError) -> IntertwinerMembership {
-        guard case .object = value, string(value["type"]) == "krawczyk-intertwiner" else {
-            throw CertificateError("membership must be an object with type \"krawczyk-intertwiner\"")
+    /// A membership object (format §7.1, §7.2); the size budget is checked
+    /// before the large arrays are read.
+    static func membership(_ value: StrictJSON.Value, d: Int) throws(CertificateError) -> DepthTwoMembership {
+        guard case .object = value else { throw CertificateError("membership must be an object") }
+        switch string(value["type"]) {
+        case "krawczyk-intertwiner": return .intertwiner(try intertwiner(value, d: d))
+        case "krawczyk-full-system": return .fullSystem(try fullSystem(value, d: d))
+        default: throw CertificateError("membership.type must be \"krawczyk-intertwiner\" or \"krawczyk-full-system\"")
         }
-        guard d <= IntertwinerMembership.maximumD else {
-            throw CertificateError("membership: d = \(d) exceeds the work budget (d <= \(IntertwinerMembership.maximumD))")
+    }
+
+    static func fullSystem(_ value: StrictJSON.Value, d: Int) throws(CertificateError) -> FullSystemMembership {
+        guard d <= FullSystemMembership.maximumD else {
+            throw CertificateError("membership: d = \(d) exceeds the work budget (d <= \(FullSystemMembership.maximumD))")
         }
-        let n = d * d + 2 * d
-        guard case .array(let list) = value["fixed"], list.count == 2 * d else {
-            throw CertificateError("membership.fixed must be a list of \(2 * d) integers")
+        let n = 2 * d * d, m = n - 2 * d
+        return FullSystemMembership(
+            fixed: try gauge(value["fixed"], count: 2 * d, below: n),
+            center: try vector(value["center"], count: n, field: "membership.center", binary64: false),
+            radius: try rational(value["radius"], field: "membership.radius", binary64: false),
+            preconditioner: try rationalMatrix(
+                value["preconditioner"], rows: m, columns: m, field: "membership.preconditioner", binary64: false))
+    }
+
+    /// `membership.fixed`: `count` integers in `0..<below` (order and
+    /// distinctness are the membership check's).
+    static func gauge(_ value: StrictJSON.Value?, count: Int, below n: Int) throws(CertificateError) -> [Int] {
+        guard case .array(let list) = value, list.count == count else {
+            throw CertificateError("membership.fixed must be a list of \(count) integers")
         }
         var fixed: [Int] = []
         for x in list {
@@ -286,8 +303,16 @@ public enum CertificateReader {
             }
             fixed.append(k)
         }
+        return fixed
+    }
+
+    static func intertwiner(_ value: StrictJSON.Value, d: Int) throws(CertificateError) -> IntertwinerMembership {
+        guard d <= IntertwinerMembership.maximumD else {
+            throw CertificateError("membership: d = \(d) exceeds the work budget (d <= \(IntertwinerMembership.maximumD))")
+        }
+        let n = d * d + 2 * d
         return IntertwinerMembership(
-            fixed: fixed,
+            fixed: try gauge(value["fixed"], count: 2 * d, below: n),
             center: try vector(value["center"], count: n, field: "membership.center", binary64: false),
             radius: try rational(value["radius"], field: "membership.radius", binary64: false),
             preconditioner: try rationalMatrix(

@@ -73,7 +73,7 @@ public enum CertificateVerifier {
             }
             let contraction: Double
             do { contraction = try proof.check(c.matrix, regime: regime) } catch { throw CertificateError("membership: \(error.reason)") }
-            return "depth=2 proven membership=krawczyk-intertwiner contraction=\(String(format: "%.3g", contraction)) \(base)"
+            return "depth=2 proven membership=\(proof.typeName) contraction=\(String(format: "%.3g", contraction)) \(base)"
         }
     }
 

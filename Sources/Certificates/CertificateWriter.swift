@@ -79,13 +79,26 @@ private func layersJSON(_ layers: [CouplingPair], number: (Rational) -> String) 
     return "[\n" + items.joined(separator: ",\n") + "\n  ]"
 }
 
-private func membershipJSON(_ p: IntertwinerMembership) -> String {
-    "{\n    \"type\": \"krawczyk-intertwiner\",\n"
-        + "    \"fixed\": [\(p.fixed.map(String.init).joined(separator: ", "))],\n"
-        + "    \"center\": \(vectorJSON(p.center, number: \.description)),\n"
-        + "    \"radius\": \(quoted(p.radius.description)),\n"
-        + "    \"preconditioner\": \(matrixJSON(p.preconditioner, indent: "    ", number: \.description)),\n"
-        + "    \"pInverse\": \(matrixJSON(p.pInverse, indent: "    ", number: \.description))\n  }"
+private func membershipJSON(_ membership: DepthTwoMembership) -> String {
+    switch membership {
+    case .intertwiner(let p):
+        return membershipJSON(type: membership.typeName, fixed: p.fixed, center: p.center, radius: p.radius, p.preconditioner)
+            + ",\n    \"pInverse\": \(matrixJSON(p.pInverse, indent: "    ", number: \.description))\n  }"
+    case .fullSystem(let p):
+        return membershipJSON(type: membership.typeName, fixed: p.fixed, center: p.center, radius: p.radius, p.preconditioner)
+            + "\n  }"
+    }
+}
+
+/// The fields both membership types share, in format order (§7.1, §7.2).
+private func membershipJSON(type: String, fixed: [Int], center: [Rational], radius: Rational, _ preconditioner: RationalMatrix)
+    -> String
+{
+    "{\n    \"type\": \(quoted(type)),\n"
+        + "    \"fixed\": [\(fixed.map(String.init).joined(separator: ", "))],\n"
+        + "    \"center\": \(vectorJSON(center, number: \.description)),\n"
+        + "    \"radius\": \(quoted(radius.description)),\n"
+        + "    \"preconditioner\": \(matrixJSON(preconditioner, indent: "    ", number: \.description))"
 }
 
 private func witnessJSON(_ w: NotInK2Witness) -> String {

@@ -12,8 +12,8 @@ public struct DepthAnalysis: Sendable {
     /// Numerical evidence for `T ∈ K_2` when no exact bound is tight.
     public let numericDepthTwo: NumericDepthTwo.Result?
     /// The verified-existence proof of `T ∈ K_2` when there is no exact
-    /// depth-2 factorization (theory §4a); then the minimal depth is 2.
-    public var membership: IntertwinerMembership? { numericDepthTwo?.proof }
+    /// depth-2 factorization (theory §4a, §4c); then the minimal depth is 2.
+    public var membership: DepthTwoMembership? { numericDepthTwo?.proof }
     /// Set when depth 1 and easy depth 2 failed: `factorization` continues
     /// `decompose` from there instead of repeating them.
     let resumption: Resumption?

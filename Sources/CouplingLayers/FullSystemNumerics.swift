@@ -1,65 +1,243 @@
+import ExactLinearAlgebra
 import FloatLinearAlgebra
 import Foundation
 
-/// Levenberg–Marquardt on the full depth-2 system of theory §4a, for
-/// singular `T11`, where the intertwiner system does not apply and the
-/// characteristic-polynomial equations are only necessary: unknowns the
-/// log-magnitudes of `Δ = diag(δ, γ)` (signs fixed) and `X, Y, Z, W`;
-/// residual `N−(X)N+(Y)N−(Z)N+(W) − T·Δ` relative to `‖T·Δ‖_F`. A small
-/// residual is evidence of the real question — a depth-2 factorization
-/// within rounding — never a proof.
+/// The full depth-2 system of theory §4c in binary64, for singular `T11`
+/// (where the intertwiner system does not apply and the
+/// characteristic-polynomial equations are only necessary), and the
+/// untrusted construction of a `FullSystemMembership` proof from its
+/// solution. Nothing here is trusted: a proof counts only after
+/// `FullSystemMembership.check`.
+///
+/// Unknowns: log-magnitudes of the scalings `Δ = diag(δ, ε)` (signs fixed
+/// per start) and `X, W`; equations `F1, F2` of `FullSystemMembership`.
+/// Why this form and not the four blocks `X, Y, Z, W` of the product
+/// (searched before, up to d = 4): `2d² + 2d` unknowns instead of
+/// `4d² + 2d`, bilinear equations, and the square system in `X, W` at
+/// fixed scalings is what the proof needs. On products of two pairs with
+/// singular `T11` (d = 3, 4) a random start converged, where the old search
+/// stalled at 4e-5.
 enum FullSystemNumerics {
-    /// `4d² + 2d` unknowns and a dense normal-equation solve per step, from
-    /// every restart: the cost grows like d⁶, so the search stops at `d = 4`.
-    static let maximumD = 4
+    /// Dense LM on `2d² + 2d` unknowns; the proof's budget.
+    static let maximumD = FullSystemMembership.maximumD
 
-    /// The relative residual after polishing from the scalings `delta1`,
-    /// `delta2` of a characteristic-polynomial solution, with `Y` drawn
-    /// from `rng` and `Z, X, W` fitted to it by least squares.
-    static func residual(t: [Double], d: Int, delta1: [Double], delta2: [Double], rng: inout SeededGenerator) -> Double {
-        let n = 2 * d
-        let signs = (delta1 + delta2).map { $0 < 0 ? -1.0 : 1.0 }
-        let tMatrix = DoubleMatrix(rows: n, columns: n) { t[$0 * n + $1] }
-        func blocks(_ logs: [Double]) -> (DoubleMatrix, DoubleMatrix, DoubleMatrix, DoubleMatrix) {
-            let s = (0..<n).map { signs[$0] * exp(logs[$0]) }
-            let scaled = tMatrix.scalingColumns(by: s)
-            return (
-                scaled.block(rows: 0..<d, columns: 0..<d), scaled.block(rows: 0..<d, columns: d..<n),
-                scaled.block(rows: d..<n, columns: 0..<d), scaled.block(rows: d..<n, columns: d..<n)
-            )
-        }
-        // Start: Y random, Z = Y⁻¹(T11Δ1 − I); X and W by least squares.
-        let logs = (delta1 + delta2).map { log(abs($0)) }
-        let (a, b, c, _) = blocks(logs)
-        let y = DoubleMatrix(rows: d, columns: d) { _, _ in Double(rng.int(in: -1000...1000)) / 1000 }
-        guard let z = y.solve(a - .identity(d)), let aPlus = pseudoInverse(a) else { return .infinity }
-        let x = (c - z) * aPlus, w = aPlus * (b - y)
-        let start = logs + x.entries + y.entries + z.entries + w.entries
-        let residuals: ([Double]) -> [Double] = { p in
-            let (ta, tb, tc, td) = blocks(Array(p[0..<n]))
-            let m = d * d
-            func unknown(_ k: Int) -> DoubleMatrix {
-                DoubleMatrix(rows: d, columns: d, columnMajor: Array(p[(n + k * m)..<(n + (k + 1) * m)]))
-            }
-            let (x, y, z, w) = (unknown(0), unknown(1), unknown(2), unknown(3))
-            let pa = .identity(d) + y * z, pb = pa * w + y, pc = x * pa + z
-            let pd = x * pb + z * w + .identity(d)
-            let scale = DoubleMatrix.blocks(ta, tb, tc, td).frobeniusNorm
-            return [pa - ta, pb - tb, pc - tc, pd - td].flatMap(\.entries).map { $0 / scale }
-        }
-        let (p, r) = LevenbergMarquardt.minimize(
-            from: start, options: .init(iterations: 100, target: 1e-14, tries: 16), residuals: residuals)
-        // Scalings running off to 0 or ∞ approach the variety without reaching it.
-        let shift = p[0..<d].reduce(0, +) / Double(d)
-        guard (p[0..<d].map { $0 - shift } + p[d..<n].map { $0 + shift }).allSatisfy({ abs($0) <= NumericDepthTwo.maximumLogScaling })
-        else { return .infinity }
-        return LevenbergMarquardt.euclideanNorm(r)
+    /// Gauss–Newton steps per start: the residual crawls along valleys
+    /// (scipy's trust-region solver took 600–1200 Jacobians at d = 8 on
+    /// products of two pairs with singular `T11`, three starts in four).
+    /// A start ends earlier when `‖F‖` gains less than 1 % over
+    /// `stallWindow` steps: the starts that failed sat at `‖F‖ ≈ 1` from
+    /// step 300 on, the ones that converged never gained less than 10 % per
+    /// 100 steps.
+    static let iterationLimit = 1500
+    static let stallWindow = 200
+
+    struct Solution {
+        var scalings: [Double]
+        /// `(X row-major, W row-major)`.
+        var x: [Double]
+        /// `‖N−(X)N+(B)N−(C)N+(W) − TΔ‖_F / ‖TΔ‖_F` of the factorization the
+        /// solution implies: evidence of the real question.
+        var productResidual: Double
     }
 
-    /// Moore–Penrose inverse of a square matrix by SVD, singular values
-    /// below `1e-12·σ_max` dropped.
-    static func pseudoInverse(_ a: DoubleMatrix) -> DoubleMatrix? {
-        guard let (u, s, vt) = a.singularValueDecomposition, let largest = s.max() else { return nil }
-        return vt.transpose.scalingColumns(by: s.map { $0 > 1e-12 * largest ? 1 / $0 : 0 }) * u.transpose
+    /// The blocks of `Q = TΔ` and `R = Q⁻¹` in binary64.
+    struct Blocks {
+        let d: Int
+        let q11, q12, q21, q22, r11, r12, r21, r22: DoubleMatrix
+
+        init(t: DoubleMatrix, inverse: DoubleMatrix, scalings: [Double]) {
+            let n = t.rows
+            d = n / 2
+            let q = t.scalingColumns(by: scalings), r = inverse.scalingRows(by: scalings.map { 1 / $0 })
+            let (low, high) = (0..<d, d..<n)
+            (q11, q12, q21, q22) = (
+                q.block(rows: low, columns: low), q.block(rows: low, columns: high),
+                q.block(rows: high, columns: low), q.block(rows: high, columns: high)
+            )
+            (r11, r12, r21, r22) = (
+                r.block(rows: low, columns: low), r.block(rows: low, columns: high),
+                r.block(rows: high, columns: low), r.block(rows: high, columns: high)
+            )
+        }
+
+        func unknowns(_ x: [Double]) -> (x: DoubleMatrix, w: DoubleMatrix) {
+            let m = d * d
+            return (DoubleMatrix(rows: d, columns: d) { x[$0 * d + $1] }, DoubleMatrix(rows: d, columns: d) { x[m + $0 * d + $1] })
+        }
+
+        /// `(F1, F2)` row-major, as `FullSystemMembership.System.residual`.
+        func residual(_ x: [Double]) -> [Double] {
+            let (xm, w) = unknowns(x)
+            let one = DoubleMatrix.identity(d)
+            let f1 = q22 - xm * q12 - q21 * w + xm * q11 * w - one
+            let f2 = r11 + w * r21 + r12 * xm + w * r22 * xm - one
+            return f1.rowArrays.flatMap { $0 } + f2.rowArrays.flatMap { $0 }
+        }
+
+        /// Dense `∂F/∂(X, W)` (the formulas of `FullSystemMembership`).
+        func jacobian(_ x: [Double]) -> DoubleMatrix {
+            let (xm, w) = unknowns(x)
+            let m = d * d
+            let a1 = q11 * w - q12, b1 = xm * q11 - q21, a2 = r21 + r22 * xm, b2 = r12 + w * r22
+            var j = DoubleMatrix(rows: 2 * m, columns: 2 * m)
+            for i in 0..<d {
+                for c in 0..<d {
+                    for l in 0..<d {
+                        j[i * d + c, i * d + l] += a1[l, c]
+                        j[i * d + c, m + l * d + c] += b1[i, l]
+                        j[m + i * d + c, m + i * d + l] += a2[l, c]
+                        j[m + i * d + c, l * d + c] += b2[i, l]
+                    }
+                }
+            }
+            return j
+        }
+    }
+
+    /// `∂F/∂(log|δ|, log|ε|)`, `2d² × 2d`: the scalings scale `Q`'s columns
+    /// and `R`'s rows, so `∂F1/∂a_k = (X·Q11 − Q21)[:, k]·W[k, :]`,
+    /// `∂F1/∂b_k = (Q22 − X·Q12)[:, k]·e_kᵀ`, `∂F2/∂a_k = −e_k·(R11 + R12·X)[k, :]`,
+    /// `∂F2/∂b_k = −W[:, k]·(R21 + R22·X)[k, :]`.
+    static func scalingJacobian(_ b: Blocks, _ x: [Double]) -> DoubleMatrix {
+        let d = b.d, m = d * d
+        let (xm, w) = b.unknowns(x)
+        let p1 = xm * b.q11 - b.q21, p2 = b.q22 - xm * b.q12, p3 = b.r11 + b.r12 * xm, p4 = b.r21 + b.r22 * xm
+        var j = DoubleMatrix(rows: 2 * m, columns: 2 * d)
+        for k in 0..<d {
+            for i in 0..<d {
+                for c in 0..<d {
+                    j[i * d + c, k] += p1[i, k] * w[k, c]
+                    if c == k { j[i * d + c, d + k] += p2[i, k] }
+                    if i == k { j[m + i * d + c, k] -= p3[k, c] }
+                    j[m + i * d + c, d + k] -= w[i, k] * p4[k, c]
+                }
+            }
+        }
+        return j
+    }
+
+    /// Damped minimum-norm Gauss–Newton on `F(log|δ|, log|ε|, X, W) = 0`
+    /// (`2d² + 2d` unknowns, `2d²` equations) from random log-scalings in
+    /// ±2 and `X, W` in ±1, signs `signs`; nil unless it reaches a residual
+    /// below `NumericDepthTwo.tolerance` with scalings within
+    /// `e^±maximumLogScaling`. Why not the generic `LevenbergMarquardt`:
+    /// with its forward differences and Marquardt scaling it stalled near
+    /// `‖F‖ = 1` at d = 6, where these steps converge in a few dozen.
+    static func solve(t: DoubleMatrix, inverse: DoubleMatrix, signs: [Double], rng: inout SeededGenerator) -> Solution? {
+        let d = t.rows / 2, m = d * d
+        var p =
+            (0..<(2 * d)).map { _ in 2 * Double(rng.int(in: -1000...1000)) / 1000 }
+            + (0..<(2 * m)).map { _ in Double(rng.int(in: -1000...1000)) / 1000 }
+        let scalings = { (p: [Double]) in (0..<(2 * d)).map { signs[$0] * exp(p[$0]) } }
+        func evaluate(_ p: [Double]) -> (Blocks, [Double], Double) {
+            let b = Blocks(t: t, inverse: inverse, scalings: scalings(p))
+            let f = b.residual(Array(p[(2 * d)...]))
+            return (b, f, LevenbergMarquardt.euclideanNorm(f))
+        }
+        var (blocks, f, norm) = evaluate(p)
+        var lambda = 1e-3
+        var history: [Double] = []
+        for step in 0..<iterationLimit where norm >= NumericDepthTwo.tolerance && norm.isFinite {
+            history.append(norm)
+            if step >= stallWindow, norm > 0.99 * history[step - stallWindow] { break }
+            let x = Array(p[(2 * d)...])
+            let j = DoubleMatrix.horizontal([scalingJacobian(blocks, x), blocks.jacobian(x)])
+            var improved = false
+            for _ in 0..<10 {
+                let gram = j.timesTranspose(j) + lambda * .identity(2 * m)
+                guard let y = gram.solve(DoubleMatrix(rows: 2 * m, columns: 1, columnMajor: f)) else { lambda *= 10; continue }
+                let step = j.transposeTimes(y)
+                let candidate = (0..<p.count).map { p[$0] - step[$0, 0] }
+                let next = evaluate(candidate)
+                if next.2 < norm {
+                    (p, blocks, f, norm) = (candidate, next.0, next.1, next.2)
+                    lambda = Swift.max(lambda / 10, 1e-15)
+                    improved = true
+                    break
+                }
+                lambda *= 10
+            }
+            if !improved { break }
+        }
+        let shift = p[0..<d].reduce(0, +) / Double(d)
+        guard norm < NumericDepthTwo.tolerance,
+            (p[0..<d].map { $0 - shift } + p[d..<(2 * d)].map { $0 + shift }).allSatisfy({ abs($0) <= NumericDepthTwo.maximumLogScaling })
+        else { return nil }
+        let s = scalings(p), x = Array(p[(2 * d)...])
+        return Solution(scalings: s, x: x, productResidual: productResidual(t: t, scalings: s, x: x))
+    }
+
+    /// The factorization a solution implies: `M = N−(−X)·TΔ·N+(−W)`,
+    /// `B = M12`, `C = M21`, and `N−(X)N+(B)N−(C)N+(W)` against `TΔ`.
+    static func productResidual(t: DoubleMatrix, scalings: [Double], x: [Double]) -> Double {
+        let d = t.rows / 2, m = d * d
+        let xm = DoubleMatrix(rows: d, columns: d) { x[$0 * d + $1] }, w = DoubleMatrix(rows: d, columns: d) { x[m + $0 * d + $1] }
+        let (zero, one) = (DoubleMatrix(rows: d, columns: d), DoubleMatrix.identity(d))
+        let q = t.scalingColumns(by: scalings)
+        let lower = { (a: DoubleMatrix) in DoubleMatrix.blocks(one, zero, a, one) }
+        let upper = { (a: DoubleMatrix) in DoubleMatrix.blocks(one, a, zero, one) }
+        let mm = lower(-1 * xm) * q * upper(-1 * w)
+        let b = mm.block(rows: 0..<d, columns: d..<(2 * d)), c = mm.block(rows: d..<(2 * d), columns: 0..<d)
+        let r = (lower(xm) * upper(b) * lower(c) * upper(w) - q).frobeniusNorm / q.frobeniusNorm
+        return r.isFinite ? r : .infinity
+    }
+}
+
+extension FullSystemMembership {
+    /// Builds and checks a proof from a numerical solution of the full
+    /// system (untrusted): `U = diag(δ)·W·diag(ε)⁻¹`, the gauge, Newton on
+    /// the square off-diagonal system in binary64, then Newton steps against
+    /// the exact values so that the center is good beyond binary64 (an
+    /// ill-conditioned square Jacobian needs that), the
+    /// inverse Jacobian as preconditioner, and the smallest contracting
+    /// power-of-two radius. Nil unless the exact check passes.
+    static func prove(_ t: RationalMatrix, regime: Regime, solution: FullSystemNumerics.Solution) -> FullSystemMembership? {
+        let d = t.rows / 2, n = 2 * d * d
+        guard d <= maximumD, let inverse = t.inverse(), let system = System(t) else { return nil }
+        // With unit scalings `F1, F2` are `M1 − I, M2 − I`: the same
+        // off-diagonal equations and Jacobian.
+        let numerics = FullSystemNumerics.Blocks(
+            t: DoubleMatrix(rows: 2 * d, columns: 2 * d) { t[$0, $1].doubleValue },
+            inverse: DoubleMatrix(rows: 2 * d, columns: 2 * d) { inverse[$0, $1].doubleValue },
+            scalings: [Double](repeating: 1, count: 2 * d))
+        let (delta, epsilon) = (Array(solution.scalings[0..<d]), Array(solution.scalings[d...]))
+        var x = Array(solution.x[0..<(d * d)]) + (0..<(d * d)).map { e in delta[e / d] * solution.x[d * d + e] / epsilon[e % d] }
+        let equations = offDiagonals(d)
+        let square = { (j: DoubleMatrix, free: [Int]) in
+            DoubleMatrix(rows: free.count, columns: free.count) { j[equations[$0], free[$1]] }
+        }
+        let j0 = numerics.jacobian(x)
+        guard let fixed = IntertwinerMembership.gauge(DoubleMatrix(rows: equations.count, columns: n) { j0[equations[$0], $1] })
+        else { return nil }
+        let free = Self.free(fixed, n: n)
+        for k in fixed { x[k] = IntertwinerMembership.dyadic(x[k], bits: 20).doubleValue }
+        for _ in 0..<8 {
+            let f = numerics.residual(x)
+            guard
+                let step = square(numerics.jacobian(x), free).solve(DoubleMatrix(rows: free.count, columns: 1) { i, _ in f[equations[i]] })
+            else { return nil }
+            for (a, k) in free.enumerated() { x[k] -= step[a, 0] }
+            if (0..<free.count).allSatisfy({ abs(step[$0, 0]) <= 1e-15 * Swift.max(abs(x[free[$0]]), 1) }) { break }
+        }
+        let jacobian = square(numerics.jacobian(x), free)
+        guard let r = jacobian.inverse() else { return nil }
+        var center = x.map { Rational(exactly: $0) ?? .zero }
+        // Each step gains about κ(J)·u; steps below 2⁻¹⁵⁰ would only push
+        // the center past the 256-bit number budget.
+        for _ in 0..<6 {
+            let values = system.values(center)
+            let f = equations.map { values[$0].doubleValue }
+            guard let step = jacobian.solve(DoubleMatrix(rows: free.count, columns: 1, columnMajor: f)),
+                step.entries.contains(where: { abs($0) >= 0x1p-150 })
+            else { break }
+            for (a, k) in free.enumerated() { center[k] -= IntertwinerMembership.dyadic(step[a, 0], bits: 40) }
+        }
+        let preconditioner = RationalMatrix(rows: free.count, columns: free.count) { IntertwinerMembership.dyadic(r[$0, $1], bits: 32) }
+        let values = system.values(center), rows = system.jacobianRows(center, free: free)
+        let terms = KrawczykInclusion.terms(
+            f: equations.map { values[$0] }, rows: equations.map { rows[$0] }, s: equations.map(system.weight), r: preconditioner)
+        guard let k = KrawczykInclusion.radiusExponent(terms) else { return nil }
+        let proof = FullSystemMembership(fixed: fixed, center: center, radius: .powerOfTwo(k), preconditioner: preconditioner)
+        return (try? proof.check(t, regime: regime)) != nil ? proof : nil
     }
 }

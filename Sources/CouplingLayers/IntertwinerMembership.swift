@@ -39,12 +39,6 @@ public struct IntertwinerMembership: Equatable, Sendable {
 
     public struct Failure: Error, Equatable { public let reason: String }
 
-    /// The Krawczyk terms for each free coordinate `a`, all exact and `>= 0`:
-    /// `g = |R·G(x̃)|`, `c = Σ_b |I − R·J(x̃)|_ab`, `q = Σ_e |R_ae|·s_e`, where
-    /// `s_(i,j) = Σ_k |T11[i][k]| + Σ_k |V[k][j]|` bounds the bilinear
-    /// remainder: `|G(x̃+h) − G(x̃) − J(x̃)h|_(i,j) <= s_(i,j)·ρ²` for `|h| <= ρ`.
-    struct Terms { let g, c, q: [Rational] }
-
     /// Checks everything; returns the largest ratio `(g + cρ + qρ²)/ρ` (< 1).
     public func check(_ t: RationalMatrix, regime: Regime) throws(Failure) -> Double {
         let d = t.rows / 2
@@ -74,39 +68,24 @@ public struct IntertwinerMembership: Equatable, Sendable {
         guard Self.maxRowSum(e) + qNorm * Rational(d) * radius < .one else {
             throw Failure(reason: "cannot prove P nonsingular on the box (‖I − Q·P‖∞ + ‖Q‖∞·d·ρ >= 1)")
         }
-        let terms = Self.terms(t11: t11, v: v, center: center, fixed: fixed, r: preconditioner)
-        var worst = 0.0
-        for a in 0..<terms.g.count {
-            let total = terms.g[a] + terms.c[a] * radius + terms.q[a] * radius * radius
-            guard total < radius else {
-                throw Failure(
-                    reason: "Krawczyk inclusion fails for free coordinate \(a): \(total.doubleValue) >= radius \(radius.doubleValue)")
-            }
-            worst = max(worst, (total / radius).doubleValue)
-        }
-        return worst
+        return try KrawczykInclusion.contraction(
+            Self.terms(t11: t11, v: v, center: center, fixed: fixed, r: preconditioner), radius: radius)
     }
 
     /// Sizes, the budget, the gauge and the number format; nothing costly.
     func checkShape(d: Int) throws(Failure) {
         guard d <= Self.maximumD else { throw Failure(reason: "d = \(d) exceeds the membership work budget (d <= \(Self.maximumD))") }
-        let n = d * d + 2 * d, m = d * d
-        guard center.count == n else { throw Failure(reason: "center has \(center.count) entries, expected \(n)") }
-        guard fixed.count == 2 * d, fixed == fixed.sorted(), Set(fixed).count == fixed.count, fixed.allSatisfy({ (0..<n).contains($0) })
-        else {
-            throw Failure(reason: "fixed must list \(2 * d) distinct increasing coordinates in 0..<\(n)")
-        }
-        guard preconditioner.rows == m, preconditioner.columns == m else { throw Failure(reason: "preconditioner must be \(m)×\(m)") }
         guard pInverse.rows == d, pInverse.columns == d else { throw Failure(reason: "pInverse must be \(d)×\(d)") }
-        guard radius.sign > 0 else { throw Failure(reason: "radius must be > 0") }
-        for x in center + [radius] + preconditioner.entries + pInverse.entries {
-            guard x.heightBits <= Self.maximumBits, (x * .powerOfTwo(x.heightBits)).isInteger else {
-                throw Failure(reason: "membership numbers must be dyadic rationals of at most \(Self.maximumBits) bits")
-            }
-        }
+        try KrawczykInclusion.checkBox(
+            d: d, n: d * d + 2 * d, m: d * d, fixed: fixed, center: center, radius: radius, preconditioner: preconditioner,
+            numbers: pInverse.entries)
     }
 
-    static func terms(t11: RationalMatrix, v: RationalMatrix, center x: [Rational], fixed: [Int], r: RationalMatrix) -> Terms {
+    /// The Krawczyk terms; `s_(i,j) = Σ_k |T11[i][k]| + Σ_k |V[k][j]|` bounds
+    /// the bilinear remainder: `|G(x̃+h) − G(x̃) − J(x̃)h|_(i,j) <= s_(i,j)·ρ²`.
+    static func terms(t11: RationalMatrix, v: RationalMatrix, center x: [Rational], fixed: [Int], r: RationalMatrix)
+        -> KrawczykInclusion.Terms
+    {
         let d = t11.rows, m = d * d
         let fixedSet = Set(fixed)
         var freeIndex = [Int?](repeating: nil, count: m + 2 * d)
@@ -134,23 +113,7 @@ public struct IntertwinerMembership: Equatable, Sendable {
                 s.append((0..<d).reduce(Rational.zero) { $0 + t11[i, $1].magnitude + v[$1, j].magnitude })
             }
         }
-        var gOut: [Rational] = [], cOut: [Rational] = [], qOut: [Rational] = []
-        for a in 0..<m {
-            var rj = [Rational](repeating: .zero, count: m)
-            var rg = Rational.zero, rq = Rational.zero
-            for e in 0..<m {
-                let rae = r[a, e]
-                if rae.isZero { continue }
-                rg += rae * g[e]
-                rq += rae.magnitude * s[e]
-                for (col, value) in jRows[e] { rj[col] += rae * value }
-            }
-            rj[a] -= .one
-            gOut.append(rg.magnitude)
-            cOut.append(rj.reduce(Rational.zero) { $0 + $1.magnitude })
-            qOut.append(rq)
-        }
-        return Terms(g: gOut, c: cOut, q: qOut)
+        return KrawczykInclusion.terms(f: g, rows: jRows, s: s, r: r)
     }
 
     static func maxRowSum(_ a: RationalMatrix) -> Rational {

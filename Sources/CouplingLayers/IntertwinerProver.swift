@@ -129,27 +129,8 @@ extension IntertwinerMembership {
         guard d <= maximumD, let inverse = t.inverse() else { return nil }
         let v = inverse.block(rows: d..<(2 * d), columns: d..<(2 * d))
         let s = IntertwinerNumerics(t11: b.t11.entries.map(\.doubleValue), v: v.entries.map(\.doubleValue), d: d)
-        // Gauge: the 2d coordinates along which the solution set (locally of
-        // dimension 2d) moves most, by column pivoting on a null-space basis
-        // of J (its last 2d right singular vectors, J padded to square).
         var j = s.jacobian(x0)
-        let padded = DoubleMatrix(rows: n, columns: n) { $0 < m ? j[$0, $1] : 0 }
-        guard let svd = padded.singularValueDecomposition else { return nil }
-        var null = (m..<n).map { r in (0..<n).map { svd.vt[r, $0] } }
-        var fixed: [Int] = []
-        for _ in 0..<(2 * d) {
-            let norms = (0..<n).map { c in fixed.contains(c) ? -1 : null.reduce(0) { $0 + $1[c] * $1[c] } }
-            let c = norms.indices.max { norms[$0] < norms[$1] }!
-            fixed.append(c)
-            // Remove the direction that moves coordinate c from the basis.
-            let pivotRow = null.indices.max { abs(null[$0][c]) < abs(null[$1][c]) }!
-            let pivot = null[pivotRow]
-            null.remove(at: pivotRow)
-            null = null.map { row in
-                let f = row[c] / pivot[c]; return zip(row, pivot).map { $0 - f * $1 }
-            }
-        }
-        fixed.sort()
+        guard let fixed = gauge(j) else { return nil }
         let free = (0..<n).filter { !fixed.contains($0) }
         var x = x0
         for k in fixed { x[k] = dyadic(x0[k], bits: 20).doubleValue }
@@ -169,22 +150,37 @@ extension IntertwinerMembership {
         let center = (0..<n).map { fixed.contains($0) ? dyadic(x0[$0], bits: 20) : Rational(exactly: x[$0]) ?? .zero }
         let preconditioner = RationalMatrix(rows: m, columns: m) { dyadic(r[$0, $1], bits: 32) }
         let pInverse = RationalMatrix(rows: d, columns: d) { dyadic(q[$0, $1], bits: 32) }
-        // Radius: the smallest power of two for which the (exact) Krawczyk
-        // terms contract by 1/2, else by 0.99.
         let terms = Self.terms(t11: b.t11, v: v, center: center, fixed: fixed, r: preconditioner)
-        let g = terms.g.map(\.doubleValue), c = terms.c.map(\.doubleValue), qq = terms.q.map(\.doubleValue)
-        let ratio: (Int) -> Double = { k in
-            let rho = Double.powerOfTwo(k)
-            return (0..<m).map { (g[$0] + c[$0] * rho + qq[$0] * rho * rho) / rho }.max() ?? 0
-        }
-        let lowest = Int((log2(max(g.max() ?? 0, 1e-300)) + 1).rounded(.up))
-        guard lowest <= 0 else { return nil }  // Newton did not converge
-        let ks = Array(max(lowest, -1000)...0)
-        guard let k = ks.first(where: { ratio($0) <= 0.5 }) ?? ks.first(where: { ratio($0) < 0.99 }) else { return nil }
+        guard let k = KrawczykInclusion.radiusExponent(terms) else { return nil }
         let proof = IntertwinerMembership(
             fixed: fixed, center: center, radius: .powerOfTwo(k),
             preconditioner: preconditioner, pInverse: pInverse)
         return (try? proof.check(t, regime: regime)) != nil ? proof : nil
+    }
+
+    /// The gauge of an `m × n` Jacobian (solution set locally of dimension
+    /// `n − m`): the `n − m` coordinates along which it moves most, by column
+    /// pivoting on a null-space basis (the last right singular vectors of `J`
+    /// padded to square), sorted. Fixing them leaves a square system.
+    static func gauge(_ j: DoubleMatrix) -> [Int]? {
+        let (m, n) = (j.rows, j.columns)
+        let padded = DoubleMatrix(rows: n, columns: n) { $0 < m ? j[$0, $1] : 0 }
+        guard let svd = padded.singularValueDecomposition else { return nil }
+        var null = (m..<n).map { r in (0..<n).map { svd.vt[r, $0] } }
+        var fixed: [Int] = []
+        for _ in 0..<(n - m) {
+            let norms = (0..<n).map { c in fixed.contains(c) ? -1 : null.reduce(0) { $0 + $1[c] * $1[c] } }
+            let c = norms.indices.max { norms[$0] < norms[$1] }!
+            fixed.append(c)
+            // Remove the direction that moves coordinate c from the basis.
+            let pivotRow = null.indices.max { abs(null[$0][c]) < abs(null[$1][c]) }!
+            let pivot = null[pivotRow]
+            null.remove(at: pivotRow)
+            null = null.map { row in
+                let f = row[c] / pivot[c]; return zip(row, pivot).map { $0 - f * $1 }
+            }
+        }
+        return fixed.sorted()
     }
 
     /// `x` rounded to a dyadic rational with `bits` significant bits.
@@ -197,8 +193,4 @@ extension IntertwinerMembership {
         let mantissa = Double(sign: x.sign, exponent: bits - 1, significand: x.significand).rounded()
         return Rational(exactly: mantissa)! * .powerOfTwo(e)
     }
-}
-
-extension Double {
-    static func powerOfTwo(_ k: Int) -> Double { Double(sign: .plus, exponent: k, significand: 1) }
 }

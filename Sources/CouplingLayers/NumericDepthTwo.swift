@@ -6,10 +6,10 @@ import Foundation
 /// necessary condition `χ(T11Δ1) = χ(Δ2⁻¹V)` over admissible diagonals,
 /// then (for invertible `T11`) the intertwiner system of §4a polished from
 /// that start, with the residual of the depth-2 factorization it implies;
-/// for singular `T11`, the full system (`FullSystemNumerics`) instead.
+/// for singular `T11`, the full system of §4c (`FullSystemNumerics`) instead.
 ///
-/// A small residual is evidence, never a proof (the proof is
-/// `IntertwinerMembership`). Results are reported as
+/// A small residual is evidence, never a proof (the proofs are
+/// `IntertwinerMembership` and `FullSystemMembership`). Results are reported as
 /// "in K_2 numerically (residual r)", with `r = evidence`.
 public enum NumericDepthTwo {
     public struct Result: Sendable {
@@ -23,8 +23,8 @@ public enum NumericDepthTwo {
         /// `intertwiner` (theory §4.5), or of the full system's polished
         /// solution for singular `T11`, measured against `TΔ`.
         public let productResidual: Double?
-        /// The proof of `T ∈ K_2` built from `intertwiner`, when it checks.
-        public var proof: IntertwinerMembership? = nil
+        /// The proof of `T ∈ K_2` built from the solution, when it checks.
+        public var proof: DepthTwoMembership? = nil
 
         /// What the report quotes: the product residual when there is one.
         public var evidence: Double { productResidual ?? residual }
@@ -39,6 +39,13 @@ public enum NumericDepthTwo {
     /// large input gets its honest "2 or 3" in bounded time.
     public static let maximumD = 16
 
+    /// Singular `T11`: numerical solutions of the full system tried as
+    /// proofs, and starts of its search (each up to
+    /// `FullSystemNumerics.iterationLimit` steps; 24 starts of a stalled
+    /// search take about 7 s at d = 8).
+    static let maximumFullSystemSolutions = 8
+    static let maximumFullSystemStarts = 24
+
     /// Scalings beyond `e^±20` (about 5e8) count as degenerate.
     public static let maximumLogScaling = 20.0
 
@@ -47,9 +54,10 @@ public enum NumericDepthTwo {
     /// starts in ±1 miss most of them (research/notk2-positive).
     public static let startRange = 5.0
 
-    /// Every intertwiner solution is tried as an `IntertwinerMembership`
-    /// proof, and the search stops at the first that checks; for singular
-    /// `T11`, at the first restart whose residual is below `tolerance`.
+    /// Every solution is tried as a proof (`IntertwinerMembership`, or
+    /// `FullSystemMembership` for singular `T11`), and the search stops at
+    /// the first that checks; for singular `T11`, also at the first restart
+    /// whose product residual is below `tolerance`.
     /// Deterministic for a seed.
     public static func search(_ prepared: PreparedMatrix, regime: Regime, seed: UInt64, restarts: Int = 100) -> Result? {
         let t = prepared.matrix, b = prepared.blocks
@@ -63,7 +71,12 @@ public enum NumericDepthTwo {
         // its size budget there is no evidence worth reporting.
         guard numerics != nil || d <= FullSystemNumerics.maximumD else { return nil }
         let tDouble = t.entries.map(\.doubleValue)
+        // Binary64 T and T⁻¹ for the full system (singular T11 only).
+        let tMatrix = numerics == nil ? DoubleMatrix(rows: 2 * d, columns: 2 * d) { tDouble[$0 * 2 * d + $1] } : nil
+        let sMatrix =
+            numerics == nil ? prepared.inverse.map { s in DoubleMatrix(rows: 2 * d, columns: 2 * d) { s[$0, $1].doubleValue } } : nil
         var best: Result? = nil
+        var fullSystemSolutions = 0
         for restart in 0..<restarts {
             // Parameters are logs of the scalings' magnitudes; their signs
             // are fixed per restart (all positive in the positive regime and
@@ -72,6 +85,22 @@ public enum NumericDepthTwo {
             // on the raw scalings lost products of two pairs at d = 11, 12.
             let start = (0..<(2 * d)).map { _ in restart == 0 ? 0.0 : startRange * Double(rng.int(in: -1000...1000)) / 1000 }
             let signs = (0..<(2 * d)).map { _ in regime == .signed && restart % 2 == 1 && rng.next() & 1 == 0 ? -1.0 : 1.0 }
+            // Singular T11: the characteristic-polynomial equations are only
+            // necessary, and the full system converges from random starts.
+            if let tm = tMatrix, let sm = sMatrix {
+                if restart >= maximumFullSystemStarts { break }
+                guard let solution = FullSystemNumerics.solve(t: tm, inverse: sm, signs: signs, rng: &rng) else { continue }
+                var result = Result(
+                    residual: solution.productResidual, delta1: Array(solution.scalings[0..<d]),
+                    delta2: Array(solution.scalings[d...]), intertwiner: nil, productResidual: solution.productResidual)
+                result.proof = FullSystemMembership.prove(t, regime: regime, solution: solution).map { .fullSystem($0) }
+                if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
+                // Solutions where the off-diagonal system is degenerate give
+                // no proof, others may; a few are tried before settling for evidence.
+                fullSystemSolutions += 1
+                if result.proof != nil || fullSystemSolutions >= maximumFullSystemSolutions { break }
+                continue
+            }
             let scalings: ([Double]) -> ([Double], [Double]) = { p in
                 let s = (0..<(2 * d)).map { signs[$0] * exp(p[$0]) }
                 return (Array(s[0..<d]), Array(s[d...]))
@@ -103,19 +132,11 @@ public enum NumericDepthTwo {
                     result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: point, productResidual: r)
                     // The product residual grows with cond(P); the proof
                     // needs only a small intertwiner residual.
-                    if relative < 1e-10 { result.proof = IntertwinerMembership.prove(t, regime: regime, x: point) }
+                    if relative < 1e-10 { result.proof = IntertwinerMembership.prove(t, regime: regime, x: point).map { .intertwiner($0) } }
                 }
-            }
-            if numerics == nil {
-                // Without a polished full solution there is no evidence at all.
-                var full = Double.infinity
-                if norm < 1e-6 {
-                    full = FullSystemNumerics.residual(t: tDouble, d: d, delta1: d1, delta2: d2, rng: &rng)
-                }
-                result = Result(residual: norm, delta1: d1, delta2: d2, intertwiner: nil, productResidual: full)
             }
             if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
-            if result.proof != nil || numerics == nil && result.evidence < tolerance { break }
+            if result.proof != nil { break }
         }
         return best
     }

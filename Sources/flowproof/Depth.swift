@@ -14,8 +14,9 @@ struct Depth: ParsableCommand {
             characteristic-polynomial equations). When no proof \
             separates depth 2 from 3, a numerical search on the characteristic-polynomial system \
             reports "in K_2 numerically (residual r)" — evidence, not a proof — unless a \
-            Krawczyk test on the intertwiner system (theory.md §4a) proves T ∈ K_2: then the \
-            minimal depth 2 is proven by a `depth` certificate with a `membership` object.
+            Krawczyk test proves T ∈ K_2, on the intertwiner system (theory.md §4a) or, for \
+            singular T11, on the full depth-2 system (§4c): then the minimal depth 2 is proven \
+            by a `depth` certificate with a `membership` object.
 
             --out writes a `depth` certificate when the minimum is proven, otherwise the best \
             `factorization` certificate (depth 3).
@@ -59,7 +60,7 @@ struct Depth: ParsableCommand {
                     ("proven", .bool(analysis.proven)),
                     ("outcome", .string(analysis.outcome.rawValue)),
                     ("witness", analysis.witness.map { .string($0.typeName) } ?? .null),
-                    ("membership", analysis.membership == nil ? .null : .string("krawczyk-intertwiner")),
+                    ("membership", analysis.membership.map { .string($0.typeName) } ?? .null),
                     ("numericK2Residual", numericResidual.map(JSONValue.double) ?? .null),
                     ("heightBits", factorization.map { .int($0.heightBits) } ?? .null),
                     ("seconds", .double((seconds * 1000).rounded() / 1000)),
@@ -69,7 +70,8 @@ struct Depth: ParsableCommand {
         }
         print("\(input.file): d = \(t.rows / 2), regime = \(input.regime.rawValue)")
         if analysis.membership != nil {
-            print("minimal depth 2 (proven: verified existence of a depth-2 factorization, Krawczyk test on the intertwiner system)")
+            let system = if case .fullSystem = analysis.membership { "the full depth-2 system" } else { "the intertwiner system" }
+            print("minimal depth 2 (proven: verified existence of a depth-2 factorization, Krawczyk test on \(system))")
         } else if analysis.proven {
             print("minimal depth \(analysis.upperBound) (proven)")
         } else {
@@ -80,9 +82,13 @@ struct Depth: ParsableCommand {
         case 2: print("  not in K_1: \(DepthOne.obstruction(of: t, regime: input.regime) ?? "")")
         default: print("  not in K_2: witness \(witnessText(analysis.witness!, input.regime)) (verified)")
         }
-        if let proof = analysis.membership {
+        if case .intertwiner(let proof) = analysis.membership {
             print(
                 "  in K_2: box of radius \(String(format: "%.1e", proof.radius.doubleValue)) around a solution of T11·diag(δ)·P = P·diag(u)·V, δ, u admissible, P nonsingular (verified exactly)"
+            )
+        } else if case .fullSystem(let proof) = analysis.membership {
+            print(
+                "  in K_2: box of radius \(String(format: "%.1e", proof.radius.doubleValue)) around a solution X, U of the full depth-2 system (theory §4c) whose diagonals, the scalings, stay admissible (verified exactly)"
             )
         } else if let factorization {
             if analysis.upperBound == 2 { print("  exact depth-2 factorization (verified)") }

@@ -19,9 +19,12 @@ import ExactLinearAlgebra
     static func proven(_ d: Int, seed: UInt64, regime: Regime) throws -> (Certificate, IntertwinerMembership) {
         let t = gaussianGrid(d, seed: seed)
         let analysis = try DepthAnalyzer(seed: 0).analyze(t, regime: regime)
-        let proof = try #require(analysis.membership)
+        guard case .intertwiner(let proof) = try #require(analysis.membership) else {
+            Issue.record("expected an intertwiner proof")
+            throw CancellationError()
+        }
         #expect(analysis.outcome == .depth2)
-        return (Certificate(regime: regime, matrix: t, claim: .depthTwoMembership(proof)), proof)
+        return (Certificate(regime: regime, matrix: t, claim: .depthTwoMembership(.intertwiner(proof))), proof)
     }
 
     @Test(arguments: Regime.allCases)
@@ -37,7 +40,7 @@ import ExactLinearAlgebra
         let (certificate, p) = try Self.proven(3, seed: 14, regime: .signed)
         func reject(_ q: IntertwinerMembership, _ sourceLocation: SourceLocation = #_sourceLocation) {
             var c = certificate
-            c.claim = .depthTwoMembership(q)
+            c.claim = .depthTwoMembership(.intertwiner(q))
             #expect(!CertificateVerifier.verify(json: c.jsonText).isAccepted, sourceLocation: sourceLocation)
         }
         let tiny = Rational.powerOfTwo(-20)
@@ -105,9 +108,10 @@ import ExactLinearAlgebra
         let (certificate, p) = try Self.proven(2, seed: 13, regime: .positive)
         var c = certificate
         c.claim = .depthTwoMembership(
-            IntertwinerMembership(
-                fixed: p.fixed, center: p.center, radius: p.radius * Rational(1, 3), preconditioner: p.preconditioner, pInverse: p.pInverse)
-        )
+            .intertwiner(
+                IntertwinerMembership(
+                    fixed: p.fixed, center: p.center, radius: p.radius * Rational(1, 3), preconditioner: p.preconditioner,
+                    pInverse: p.pInverse)))
         #expect(
             CertificateVerifier.verify(json: c.jsonText)
                 == .rejected(reason: "membership: membership numbers must be dyadic rationals of at most 256 bits"))
