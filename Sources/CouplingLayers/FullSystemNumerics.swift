@@ -118,12 +118,15 @@ enum FullSystemNumerics {
 
     /// Damped minimum-norm Gauss–Newton on `F(log|δ|, log|ε|, X, W) = 0`
     /// (`2d² + 2d` unknowns, `2d²` equations) from random log-scalings in
-    /// ±2 and `X, W` in ±1, signs `signs`; nil unless it reaches a residual
+    /// ±2 and `X, W` in ±1, signs `signs`, each step taken from `budget`;
+    /// nil unless it reaches a residual
     /// below `NumericDepthTwo.tolerance` with scalings within
     /// `e^±maximumLogScaling`. Why not the generic `LevenbergMarquardt`:
     /// with its forward differences and Marquardt scaling it stalled near
     /// `‖F‖ = 1` at d = 6, where these steps converge in a few dozen.
-    static func solve(t: DoubleMatrix, inverse: DoubleMatrix, signs: [Double], rng: inout SeededGenerator) -> Solution? {
+    static func solve(t: DoubleMatrix, inverse: DoubleMatrix, signs: [Double], rng: inout SeededGenerator, budget: inout Int)
+        -> Solution?
+    {
         let d = t.rows / 2, m = d * d
         var p =
             (0..<(2 * d)).map { _ in 2 * Double(rng.int(in: -1000...1000)) / 1000 }
@@ -137,7 +140,8 @@ enum FullSystemNumerics {
         var (blocks, f, norm) = evaluate(p)
         var lambda = 1e-3
         var history: [Double] = []
-        for step in 0..<iterationLimit where norm >= NumericDepthTwo.tolerance && norm.isFinite {
+        for step in 0..<iterationLimit where norm >= NumericDepthTwo.tolerance && norm.isFinite && budget > 0 {
+            budget -= 1
             history.append(norm)
             if step >= stallWindow, norm > 0.99 * history[step - stallWindow] { break }
             let x = Array(p[(2 * d)...])

@@ -40,11 +40,18 @@ public enum NumericDepthTwo {
     public static let maximumD = 16
 
     /// Singular `T11`: numerical solutions of the full system tried as
-    /// proofs, and starts of its search (each up to
-    /// `FullSystemNumerics.iterationLimit` steps; 24 starts of a stalled
-    /// search take about 7 s at d = 8).
+    /// proofs, starts of its search, and Gauss–Newton steps over all starts.
+    /// The step budget (24 full starts up to d = 8) falls like `d⁻²` above:
+    /// a step costs about 1.5 ms at d = 8 and 2.5 ms at d = 10, a search
+    /// that never converges took 230 s at d = 10 without a budget, and one
+    /// that converged there needed more than 8000 steps (several starts
+    /// stall before one converges).
     static let maximumFullSystemSolutions = 8
     static let maximumFullSystemStarts = 24
+    static func maximumFullSystemSteps(d: Int) -> Int {
+        let full = maximumFullSystemStarts * FullSystemNumerics.iterationLimit
+        return min(full, Int(Double(full) * pow(8 / Double(d), 2)))
+    }
 
     /// Scalings beyond `e^±20` (about 5e8) count as degenerate.
     public static let maximumLogScaling = 20.0
@@ -76,7 +83,7 @@ public enum NumericDepthTwo {
         let sMatrix =
             numerics == nil ? prepared.inverse.map { s in DoubleMatrix(rows: 2 * d, columns: 2 * d) { s[$0, $1].doubleValue } } : nil
         var best: Result? = nil
-        var fullSystemSolutions = 0
+        var fullSystemSolutions = 0, fullSystemSteps = maximumFullSystemSteps(d: d)
         for restart in 0..<restarts {
             // Parameters are logs of the scalings' magnitudes; their signs
             // are fixed per restart (all positive in the positive regime and
@@ -88,8 +95,9 @@ public enum NumericDepthTwo {
             // Singular T11: the characteristic-polynomial equations are only
             // necessary, and the full system converges from random starts.
             if let tm = tMatrix, let sm = sMatrix {
-                if restart >= maximumFullSystemStarts { break }
-                guard let solution = FullSystemNumerics.solve(t: tm, inverse: sm, signs: signs, rng: &rng) else { continue }
+                if restart >= maximumFullSystemStarts || fullSystemSteps <= 0 { break }
+                guard let solution = FullSystemNumerics.solve(t: tm, inverse: sm, signs: signs, rng: &rng, budget: &fullSystemSteps)
+                else { continue }
                 var result = Result(
                     residual: solution.productResidual, delta1: Array(solution.scalings[0..<d]),
                     delta2: Array(solution.scalings[d...]), intertwiner: nil, productResidual: solution.productResidual)
