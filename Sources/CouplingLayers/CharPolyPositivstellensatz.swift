@@ -156,8 +156,12 @@ public enum CharPolyPositivstellensatz {
     }
 
     /// The one-variable search runs up to this `d`, for total degrees up to
-    /// `d + univariateExtraDegree`: `2d` LPs of at most `d` columns per degree.
-    public static let maximumUnivariateD = 12
+    /// `d + univariateExtraDegree`: `2d` LPs of at most `d` columns per degree,
+    /// but with one row per monomial of `σ`, which grow with the terms of the
+    /// `f_j`: about 2 s at d = 8, but 90–170 s of the phase-one simplex on
+    /// the undecided inputs measured at d = 10, and more than 10 min at
+    /// d = 12, when it ran up to d = 12 (none of them got a certificate).
+    public static let maximumUnivariateD = 8
     public static let univariateExtraDegree = 4
 
     private static func search(
