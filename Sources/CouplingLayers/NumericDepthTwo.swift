@@ -13,7 +13,8 @@ import Foundation
 /// "in K_2 numerically (residual r)", with `r = evidence`.
 public enum NumericDepthTwo {
     public struct Result: Sendable {
-        /// Relative residual of the characteristic-polynomial system.
+        /// Relative residual of the characteristic-polynomial system (for
+        /// singular `T11`, where it is not computed, `productResidual`).
         public let residual: Double
         public let delta1: [Double]
         public let delta2: [Double]
