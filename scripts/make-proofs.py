@@ -82,18 +82,26 @@ def gaussian_grid(d, rng):
             return [[str(x) + "/1024" for x in row] for row in t]
 
 def membership_proofs(flowproof, out, tmp):
-    """Depth 2 proven by a Krawczyk box (docs/certificate-format.md 7.1)."""
-    rng = random.Random(2028)
-    for d, regime in ((2, "positive"), (3, "signed"), (4, "positive"), (6, "signed"), (8, "positive")):
-        source = os.path.join(tmp, f"gaussian-d{d}.txt")
-        with open(source, "w") as f:
-            f.write("\n".join(" ".join(row) for row in gaussian_grid(d, rng)) + "\n")
-        target = os.path.join(out, "k2-membership", f"gaussian-d{d}-{regime}.json")
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        result = subprocess.run([flowproof, "depth", source, "--regime", regime, "--seed", "0", "--out", target, "--json"],
-                                check=True, capture_output=True, text=True)
-        assert '"membership": "krawczyk-intertwiner"' in result.stdout, (target, result.stdout)
-        print(target)
+    """Depth 2 proven by a Krawczyk box: on the intertwiner system for Gaussian
+    matrices (docs/certificate-format.md 7.1), on the full system for products
+    of two pairs whose T11 is singular, where 7.1 does not apply (7.2)."""
+    families = (("gaussian", gaussian_grid, 2028, "krawczyk-intertwiner",
+                 ((2, "positive"), (3, "signed"), (4, "positive"), (6, "signed"), (8, "positive"))),
+                ("singular-t11", singular_t11_product, 2030, "krawczyk-full-system",
+                 ((3, "positive"), (4, "signed"), (6, "positive"))))
+    for name, matrix, seed, kind, cases in families:
+        rng = random.Random(seed)
+        for d, regime in cases:
+            source = os.path.join(tmp, f"{name}-d{d}.txt")
+            with open(source, "w") as f:
+                f.write("\n".join(" ".join(row) for row in matrix(d, rng)) + "\n")
+            target = os.path.join(out, "k2-membership", f"{name}-d{d}-{regime}.json")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            result = subprocess.run([flowproof, "depth", source, "--regime", regime, "--seed", "0", "--out", target, "--json"],
+                                    check=True, capture_output=True, text=True)
+            assert f'"membership": "{kind}"' in result.stdout, (target, result.stdout)
+            print(target)
+
 def singular_t11_product(d, rng):
     """L(A1,B1) U(C1,D1) L(A2,B2) U(C2,D2) with small integer blocks, positive
     diagonals and T11 = (C1 + D1 A2) C2 of rank d - 1 (D1 A2 = K - C1 with K's
@@ -117,22 +125,6 @@ def singular_t11_product(d, rng):
                            for j in range(2 * d)] for i in range(2 * d)]
     t = mul(mul(mul(lower(a1, b1), upper(c1, d1)), lower(a2, b2)), upper(c2, d2))
     return [[str(Fraction(x)) for x in row] for row in t]
-
-def full_system_membership_proofs(flowproof, out, tmp):
-    """Depth 2 proven by a Krawczyk box on the full system (format 7.2): products
-    of two pairs whose T11 is singular, where the intertwiner system of 7.1 does
-    not apply."""
-    rng = random.Random(2030)
-    for d, regime in ((3, "positive"), (4, "signed"), (6, "positive")):
-        source = os.path.join(tmp, f"singular-t11-d{d}.txt")
-        with open(source, "w") as f:
-            f.write("\n".join(" ".join(row) for row in singular_t11_product(d, rng)) + "\n")
-        target = os.path.join(out, "k2-membership", f"singular-t11-d{d}-{regime}.json")
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        result = subprocess.run([flowproof, "depth", source, "--regime", regime, "--seed", "0", "--out", target, "--json"],
-                                check=True, capture_output=True, text=True)
-        assert '"membership": "krawczyk-full-system"' in result.stdout, (target, result.stdout)
-        print(target)
 
 def positivstellensatz_proofs(flowproof, out, tmp):
     """Depth 3 proven by charpoly-positivstellensatz multipliers
@@ -230,7 +222,6 @@ def main():
                                 *options.get(family, [])], check=True, stdout=subprocess.DEVNULL)
                 print(target)
         membership_proofs(args.flowproof, args.out, tmp)
-        full_system_membership_proofs(args.flowproof, args.out, tmp)
         positivstellensatz_proofs(args.flowproof, args.out, tmp)
     # Binary64 depth-3 certificates (Horn construction) on Gaussian inputs.
     # The layers come from OpenBLAS on one thread: byte-identical on the

@@ -46,7 +46,8 @@ public struct FullSystemMembership: Equatable, Sendable {
     public func check(_ t: RationalMatrix, regime: Regime) throws(Failure) -> Double {
         let d = t.rows / 2
         try checkShape(d: d)
-        guard let system = Self.System(t) else { throw Failure(reason: "the matrix is singular") }
+        guard let inverse = t.inverse() else { throw Failure(reason: "the matrix is singular") }
+        let system = Self.System(t, inverse: inverse)
         let free = Self.free(fixed, n: 2 * d * d)
         let (values, rows) = (system.values(center), system.jacobianRows(center, free: free))
         // Diagonals: |M_ii(x̃)| > ρ·Σ|∂M_ii| + s·ρ² keeps the sign on the box.
@@ -90,8 +91,7 @@ public struct FullSystemMembership: Equatable, Sendable {
         let d: Int
         let t11, t12, t21, t22, s11, s12, s21, s22: RationalMatrix
 
-        init?(_ t: RationalMatrix) {
-            guard let s = t.inverse() else { return nil }
+        init(_ t: RationalMatrix, inverse s: RationalMatrix) {
             let (tb, sb) = (BlockView(t), BlockView(s))
             d = tb.d
             (t11, t12, t21, t22) = (tb.t11, tb.t12, tb.t21, tb.t22)

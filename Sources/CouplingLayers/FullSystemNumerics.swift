@@ -10,15 +10,15 @@ import Foundation
 /// `FullSystemMembership.check`.
 ///
 /// Unknowns: log-magnitudes of the scalings `Δ = diag(δ, ε)` (signs fixed
-/// per start) and `X, W`; equations `F1, F2` of `FullSystemMembership`.
-/// Why this form and not the four blocks `X, Y, Z, W` of the product
-/// (searched before, up to d = 4): `2d² + 2d` unknowns instead of
-/// `4d² + 2d`, bilinear equations, and the square system in `X, W` at
-/// fixed scalings is what the proof needs. On products of two pairs with
-/// singular `T11` (d = 3, 4) a random start converged, where the old search
-/// stalled at 4e-5.
+/// per start) and `X, W`; equations the lower-right and upper-left blocks
+/// of theory §4c, `F1 = (N−(−X)·TΔ·N+(−W))22 − I` and
+/// `F2 = (N+(W)·(TΔ)⁻¹·N−(X))11 − I`. Why this form and not the four
+/// blocks `X, Y, Z, W` of the product (searched before, up to d = 4):
+/// `2d² + 2d` unknowns instead of `4d² + 2d`, and bilinear equations. On
+/// products of two pairs with singular `T11` (d = 3, 4) a random start
+/// converged, where the old search stalled at 4e-5.
 enum FullSystemNumerics {
-    /// Dense LM on `2d² + 2d` unknowns; the proof's budget.
+    /// Dense Gauss–Newton on `2d² + 2d` unknowns; the proof's budget.
     static let maximumD = FullSystemMembership.maximumD
 
     /// Gauss–Newton steps per start: the residual crawls along valleys
@@ -195,9 +195,12 @@ extension FullSystemMembership {
     /// ill-conditioned square Jacobian needs that), the
     /// inverse Jacobian as preconditioner, and the smallest contracting
     /// power-of-two radius. Nil unless the exact check passes.
-    static func prove(_ t: RationalMatrix, regime: Regime, solution: FullSystemNumerics.Solution) -> FullSystemMembership? {
+    static func prove(_ t: RationalMatrix, inverse: RationalMatrix, regime: Regime, solution: FullSystemNumerics.Solution)
+        -> FullSystemMembership?
+    {
         let d = t.rows / 2, n = 2 * d * d
-        guard d <= maximumD, let inverse = t.inverse(), let system = System(t) else { return nil }
+        guard d <= maximumD else { return nil }
+        let system = System(t, inverse: inverse)
         // With unit scalings `F1, F2` are `M1 − I, M2 − I`: the same
         // off-diagonal equations and Jacobian.
         let numerics = FullSystemNumerics.Blocks(

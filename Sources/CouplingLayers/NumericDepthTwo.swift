@@ -64,9 +64,8 @@ public enum NumericDepthTwo {
 
     /// Every solution is tried as a proof (`IntertwinerMembership`, or
     /// `FullSystemMembership` for singular `T11`), and the search stops at
-    /// the first that checks; for singular `T11`, also at the first restart
-    /// whose product residual is below `tolerance`.
-    /// Deterministic for a seed.
+    /// the first that checks; for singular `T11`, also after the budgets of
+    /// solutions, starts and steps below. Deterministic for a seed.
     public static func search(_ prepared: PreparedMatrix, regime: Regime, seed: UInt64, restarts: Int = 100) -> Result? {
         let t = prepared.matrix, b = prepared.blocks
         guard let vExact = prepared.v else { return nil }
@@ -81,8 +80,8 @@ public enum NumericDepthTwo {
         let tDouble = t.entries.map(\.doubleValue)
         // Binary64 T and T⁻¹ for the full system (singular T11 only).
         let tMatrix = numerics == nil ? DoubleMatrix(rows: 2 * d, columns: 2 * d) { tDouble[$0 * 2 * d + $1] } : nil
-        let sMatrix =
-            numerics == nil ? prepared.inverse.map { s in DoubleMatrix(rows: 2 * d, columns: 2 * d) { s[$0, $1].doubleValue } } : nil
+        let sExact = numerics == nil ? prepared.inverse : nil
+        let sMatrix = sExact.map { s in DoubleMatrix(rows: 2 * d, columns: 2 * d) { s[$0, $1].doubleValue } }
         var best: Result? = nil
         var fullSystemSolutions = 0, fullSystemSteps = maximumFullSystemSteps(d: d)
         for restart in 0..<restarts {
@@ -95,14 +94,16 @@ public enum NumericDepthTwo {
             let signs = (0..<(2 * d)).map { _ in regime == .signed && restart % 2 == 1 && rng.next() & 1 == 0 ? -1.0 : 1.0 }
             // Singular T11: the characteristic-polynomial equations are only
             // necessary, and the full system converges from random starts.
-            if let tm = tMatrix, let sm = sMatrix {
+            if let tm = tMatrix, let sm = sMatrix, let sExact {
                 if restart >= maximumFullSystemStarts || fullSystemSteps <= 0 { break }
                 guard let solution = FullSystemNumerics.solve(t: tm, inverse: sm, signs: signs, rng: &rng, budget: &fullSystemSteps)
                 else { continue }
                 var result = Result(
                     residual: solution.productResidual, delta1: Array(solution.scalings[0..<d]),
                     delta2: Array(solution.scalings[d...]), intertwiner: nil, productResidual: solution.productResidual)
-                result.proof = FullSystemMembership.prove(t, regime: regime, solution: solution).map { .fullSystem($0) }
+                result.proof = FullSystemMembership.prove(t, inverse: sExact, regime: regime, solution: solution).map {
+                    .fullSystem($0)
+                }
                 if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
                 // Solutions where the off-diagonal system is degenerate give
                 // no proof, others may; a few are tried before settling for evidence.

@@ -61,7 +61,7 @@ import ExactLinearAlgebra
         let w = RationalMatrix(rows: d, columns: d) { r, c in c1[r] * d2[r, c] * epsilon[c] }
         let solution = FullSystemNumerics.Solution(
             scalings: (delta + epsilon).map(\.doubleValue), x: (a1.entries + w.entries).map(\.doubleValue), productResidual: 0)
-        let proof = try #require(FullSystemMembership.prove(t, regime: .signed, solution: solution))
+        let proof = try #require(FullSystemMembership.prove(t, inverse: t.inverse()!, regime: .signed, solution: solution))
         #expect(throws: Never.self) { try proof.check(t, regime: .signed) }
         #expect(throws: FullSystemMembership.Failure.self) { try proof.check(t, regime: .positive) }
     }
