@@ -128,9 +128,21 @@ enum FullSystemNumerics {
         -> Solution?
     {
         let d = t.rows / 2, m = d * d
-        var p =
+        let start =
             (0..<(2 * d)).map { _ in 2 * Double(rng.int(in: -1000...1000)) / 1000 }
             + (0..<(2 * m)).map { _ in Double(rng.int(in: -1000...1000)) / 1000 }
+        return solve(t: t, inverse: inverse, signs: signs, from: start, budget: &budget)
+    }
+
+    /// The same steps from `start = (log|δ|, log|ε|, X, W)`, towards
+    /// `NumericDepthTwo.tolerance`; nil unless the residual ends below
+    /// `tolerance`.
+    static func solve(
+        t: DoubleMatrix, inverse: DoubleMatrix, signs: [Double], from start: [Double], budget: inout Int,
+        tolerance: Double = NumericDepthTwo.tolerance
+    ) -> Solution? {
+        let d = t.rows / 2, m = d * d
+        var p = start
         let scalings = { (p: [Double]) in (0..<(2 * d)).map { signs[$0] * exp(p[$0]) } }
         func evaluate(_ p: [Double]) -> (Blocks, [Double], Double) {
             let b = Blocks(t: t, inverse: inverse, scalings: scalings(p))
@@ -164,7 +176,7 @@ enum FullSystemNumerics {
             if !improved { break }
         }
         let shift = p[0..<d].reduce(0, +) / Double(d)
-        guard norm < NumericDepthTwo.tolerance,
+        guard norm < tolerance,
             (p[0..<d].map { $0 - shift } + p[d..<(2 * d)].map { $0 + shift }).allSatisfy({ abs($0) <= NumericDepthTwo.maximumLogScaling })
         else { return nil }
         let s = scalings(p), x = Array(p[(2 * d)...])

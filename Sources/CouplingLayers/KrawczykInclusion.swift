@@ -78,10 +78,12 @@ enum KrawczykInclusion {
     }
 
     /// The smallest power of two `2^k <= 1` at which the terms contract by
-    /// 1/2 (else by 0.99), judged in binary64; nil if none does. The exact
-    /// check decides afterwards.
+    /// 1/2 (else by 0.99), judged in binary64; nil if none does, or if a
+    /// term overflows binary64 (a center far out, from a poor solution). The
+    /// exact check decides afterwards.
     static func radiusExponent(_ terms: Terms) -> Int? {
         let g = terms.g.map(\.doubleValue), c = terms.c.map(\.doubleValue), q = terms.q.map(\.doubleValue)
+        guard (g + c + q).allSatisfy(\.isFinite) else { return nil }
         let ratio: (Int) -> Double = { k in
             let rho = Double(sign: .plus, exponent: k, significand: 1)
             return g.indices.map { (g[$0] + c[$0] * rho + q[$0] * rho * rho) / rho }.max() ?? 0

@@ -37,32 +37,23 @@ import ExactLinearAlgebra
     /// a negative `B` entry): accepted in the signed regime, rejected in the
     /// positive one, where the diagonal `M1[0][0] = 1/ε_0` must be `> 0`.
     @Test func aNegativeScalingIsRejectedInThePositiveRegime() throws {
-        let d = 3
         var rng = SeededGenerator(seed: 41)
-        let i = RationalMatrix.identity(d), zero = RationalMatrix.zero(d, d)
-        func integer() -> RationalMatrix { RationalMatrix(rows: d, columns: d) { _, _ in Rational(rng.int(in: -3...3)) } }
-        func positive() -> [Rational] { (0..<d).map { _ in Rational(rng.int(in: 1...3)) } }
-        // T11 = (C1 + D1·A2)·C2 = K·C2 with K of rank d − 1.
-        var d1 = integer()
-        while d1.determinant.isZero { d1 = integer() }
-        var k = integer()
-        for j in 0..<d { k[d - 1, j] = k[0, j] + k[1, j] }
-        let c1 = positive()
-        let a2 = d1.inverse()! * (k - .diagonal(c1))
-        var b1 = positive()
-        b1[0] = b1[0].negated
-        let (a1, b2, c2, d2) = (integer(), positive(), positive(), integer())
-        let lower = { (a: RationalMatrix, b: [Rational]) in RationalMatrix.blocks(i, zero, a, .diagonal(b)) }
-        let upper = { (c: [Rational], e: RationalMatrix) in RationalMatrix.blocks(.diagonal(c), e, zero, i) }
-        let t = lower(a1, b1) * upper(c1, d1) * lower(a2, b2) * upper(c2, d2)
+        let (t, scalings, x, w) = Fixtures.corankOneProduct(3, negativeB: true, rng: &rng)
         #expect(BlockView(t).t11.determinant.isZero)
-        // T·diag(δ, ε) = N−(A1)N+(·)N−(·)N+(W) with δ = 1/(C1C2), ε = 1/(B1B2), W = C1·D2·diag(ε).
-        let delta = (0..<d).map { (c1[$0] * c2[$0]).reciprocal }, epsilon = (0..<d).map { (b1[$0] * b2[$0]).reciprocal }
-        let w = RationalMatrix(rows: d, columns: d) { r, c in c1[r] * d2[r, c] * epsilon[c] }
         let solution = FullSystemNumerics.Solution(
-            scalings: (delta + epsilon).map(\.doubleValue), x: (a1.entries + w.entries).map(\.doubleValue), productResidual: 0)
+            scalings: scalings.map(\.doubleValue), x: (x.entries + w.entries).map(\.doubleValue), productResidual: 0)
         let proof = try #require(FullSystemMembership.prove(t, inverse: t.inverse()!, regime: .signed, solution: solution))
         #expect(throws: Never.self) { try proof.check(t, regime: .signed) }
         #expect(throws: FullSystemMembership.Failure.self) { try proof.check(t, regime: .positive) }
+    }
+
+    /// Terms beyond binary64 (a candidate center far out) give no radius
+    /// instead of trapping in `Int(log2(∞))`: the search hands every
+    /// solution it finds to the prover, good or not.
+    @Test func overflowingTermsGiveNoRadius() {
+        let huge = Rational.powerOfTwo(2000), small = Rational(1, 1024)
+        #expect(KrawczykInclusion.radiusExponent(.init(g: [huge], c: [small], q: [small])) == nil)
+        #expect(KrawczykInclusion.radiusExponent(.init(g: [small], c: [huge], q: [small])) == nil)
+        #expect(KrawczykInclusion.radiusExponent(.init(g: [small], c: [small], q: [small])) != nil)
     }
 }
