@@ -49,9 +49,10 @@ public enum NumericDepthTwo {
     /// stall before one converges).
     static let maximumFullSystemSolutions = 8
     static let maximumFullSystemStarts = 24
-    /// Starts of `CorankOneIntertwiner` (T11 of rank d − 1), tried before
-    /// the full system's: 2 in 10 converge at d = 10, each in under 60 steps.
-    static let maximumCorankOneStarts = 24
+    /// Starts of `NullSpaceIntertwiner` (`T11` of rank `d − k`, `0 < k < d`),
+    /// tried before the full system's: 2 in 10 converged on a `d = 10`
+    /// product with `k = 1`, 1 in 15 on a `d = 8` one with `k = 2`.
+    static let maximumNullSpaceStarts = 64
     static func maximumFullSystemSteps(d: Int) -> Int {
         let full = maximumFullSystemStarts * FullSystemNumerics.iterationLimit
         return min(full, Int(Double(full) * pow(8 / Double(d), 2)))
@@ -101,8 +102,8 @@ public enum NumericDepthTwo {
             fullSystemSolutions += 1
             return result.proof != nil || fullSystemSolutions >= maximumFullSystemSolutions
         }
-        if let tm = tMatrix, let sm = sMatrix, let reduced = CorankOneIntertwiner(t: tm, inverse: sm) {
-            for start in 0..<maximumCorankOneStarts {
+        if let tm = tMatrix, let sm = sMatrix, let reduced = NullSpaceIntertwiner(t: tm, inverse: sm) {
+            for start in 0..<maximumNullSpaceStarts {
                 var signs = (0..<(2 * d)).map { _ in regime == .signed && start % 2 == 1 && rng.next() & 1 == 0 ? -1.0 : 1.0 }
                 if signs.reduce(1, *) < 0 { signs[2 * d - 1] = -signs[2 * d - 1] }
                 // Carried back, the solution is polished on the full system;

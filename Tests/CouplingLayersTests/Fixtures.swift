@@ -42,12 +42,12 @@ enum Fixtures {
     }
 
     /// `L(A1, B1)·U(C1, D1)·L(A2, B2)·U(C2, D2)` with `T11 = (C1 + D1·A2)·C2`
-    /// of rank `d − 1` (`C1 + D1·A2` has row `d − 1` = row 0 + row 1, or
-    /// row 0 at d = 2), and
-    /// the full-system solution it comes with: `T·diag(δ, ε) =
+    /// of rank `d − corank` (`C1 + D1·A2` has rows `d − j` = row 0 + j·row 1
+    /// for `j = 1…corank`, or row 0 at d = 2; `d − corank >= 2` above d = 2),
+    /// and the full-system solution it comes with: `T·diag(δ, ε) =
     /// N−(A1)N+(·)N−(·)N+(W)` with `δ = 1/(C1C2)`, `ε = 1/(B1B2)`,
     /// `W = C1·D2·diag(ε)`. `negativeB` makes `B1[0]` negative (signed only).
-    static func corankOneProduct(_ d: Int, negativeB: Bool = false, rng: inout SeededGenerator)
+    static func singularProduct(_ d: Int, corank: Int = 1, negativeB: Bool = false, rng: inout SeededGenerator)
         -> (t: RationalMatrix, scalings: [Rational], x: RationalMatrix, w: RationalMatrix)
     {
         let i = RationalMatrix.identity(d), zero = RationalMatrix.zero(d, d)
@@ -56,7 +56,9 @@ enum Fixtures {
         var d1 = integer()
         while d1.determinant.isZero { d1 = integer() }
         var k = integer()
-        for j in 0..<d { k[d - 1, j] = k[0, j] + (d > 2 ? k[1, j] : .zero) }
+        for r in 1...corank {
+            for j in 0..<d { k[d - r, j] = k[0, j] + (d > 2 ? Rational(r) * k[1, j] : .zero) }
+        }
         let c1 = positive()
         let a2 = d1.inverse()! * (k - .diagonal(c1))
         var b1 = positive()
