@@ -104,7 +104,11 @@ public enum NumericDepthTwo {
         }
         if let tm = tMatrix, let sm = sMatrix, let reduced = NullSpaceIntertwiner(t: tm, inverse: sm) {
             for start in 0..<maximumNullSpaceStarts {
-                var signs = (0..<(2 * d)).map { _ in regime == .signed && start % 2 == 1 && rng.next() & 1 == 0 ? -1.0 : 1.0 }
+                // Positive signs first, drawing nothing else: the signed
+                // search then repeats the positive one's first half
+                // start for start (K_2(positive) ⊆ K_2(signed)).
+                let mixed = regime == .signed && start >= maximumNullSpaceStarts / 2
+                var signs = (0..<(2 * d)).map { _ in mixed && rng.next() & 1 == 0 ? -1.0 : 1.0 }
                 if signs.reduce(1, *) < 0 { signs[2 * d - 1] = -signs[2 * d - 1] }
                 // Carried back, the solution is polished on the full system;
                 // its floor there can sit above 1e-10 (large X, W), and the
