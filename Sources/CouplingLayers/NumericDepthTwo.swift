@@ -6,7 +6,8 @@ import Foundation
 /// necessary condition `χ(T11Δ1) = χ(Δ2⁻¹V)` over admissible diagonals,
 /// then (for invertible `T11`) the intertwiner system of §4a polished from
 /// that start, with the residual of the depth-2 factorization it implies;
-/// for singular `T11`, the full system of §4c (`FullSystemNumerics`) instead.
+/// for singular `T11`, a solution of the full system of §4c instead, from
+/// `NullSpaceIntertwiner` and, failing that, from `FullSystemNumerics`.
 ///
 /// A small residual is evidence, never a proof (the proofs are
 /// `IntertwinerMembership` and `FullSystemMembership`). Results are reported as
@@ -63,7 +64,8 @@ public enum NumericDepthTwo {
 
     /// Log-scalings of the restarts after the first are uniform in ±5: the
     /// real positive solutions of random Gaussian inputs sit up to ±13, and
-    /// starts in ±1 miss most of them (research/notk2-positive).
+    /// starts in ±1 miss most of them (300 random d = 6 matrices, all in
+    /// K_2(positive), found with starts in ±5).
     public static let startRange = 5.0
 
     /// Every solution is tried as a proof (`IntertwinerMembership`, or
