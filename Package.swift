@@ -66,12 +66,15 @@ let package = Package(
         .testTarget(
             name: "WorkflowsTests", dependencies: ["Workflows", "Certificates", "CouplingLayers", "ExactLinearAlgebra", "Search"]),
         .testTarget(name: "ExactLinearAlgebraTests", dependencies: ["ExactLinearAlgebra"]),
-        .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra"]),
+        // Test matrices that more than one test target builds.
+        .target(name: "TestFixtures", dependencies: ["CouplingCore", "ExactLinearAlgebra"], path: "Tests/TestFixtures"),
+        .testTarget(name: "CouplingLayersTests", dependencies: ["CouplingLayers", "ExactLinearAlgebra", "TestFixtures"]),
         .testTarget(name: "FloatLinearAlgebraTests", dependencies: ["FloatLinearAlgebra"]),
         .testTarget(
             name: "FloatCouplingLayersTests",
             dependencies: ["CouplingCore", "FloatCouplingLayers", "FloatLinearAlgebra", "ExactLinearAlgebra"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "CouplingLayers", "Certificates", "ExactLinearAlgebra"]),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "CouplingLayers", "ExactLinearAlgebra", "FileIO"]),
+        .testTarget(
+            name: "CertificatesTests", dependencies: ["Certificates", "CouplingLayers", "ExactLinearAlgebra", "FileIO", "TestFixtures"]),
     ]
 )

@@ -3,34 +3,15 @@ import Testing
 import Certificates
 import CouplingLayers
 import ExactLinearAlgebra
+import TestFixtures
 
 /// Depth-2 certificates proven by a Krawczyk box on the full system
 /// (format §7.2), for matrices whose `T11` is singular: valid ones verify
 /// in both regimes, every tampered field is rejected.
 @Suite struct FullSystemMembershipTests {
-    /// `L(A1, B1)·U(C1, D1)·L(A2, B2)·U(C2, D2)` with small integer blocks,
-    /// positive diagonals and
-    /// `T11 = (C1 + D1·A2)·C2` of rank `d − 1` (`D1·A2 = K − C1`, `K`'s last
-    /// row the sum of its first two).
-    static func singularT11Product(_ d: Int, seed: UInt64) -> RationalMatrix {
-        var rng = SeededGenerator(seed: seed)
-        let i = RationalMatrix.identity(d), zero = RationalMatrix.zero(d, d)
-        func integer() -> RationalMatrix { RationalMatrix(rows: d, columns: d) { _, _ in Rational(rng.int(in: -3...3)) } }
-        func positive() -> [Rational] { (0..<d).map { _ in Rational(rng.int(in: 1...3)) } }
-        var d1 = integer()
-        while d1.determinant.isZero { d1 = integer() }
-        var k = integer()
-        for j in 0..<d { k[d - 1, j] = k[0, j] + k[1, j] }
-        let c1 = positive()
-        let a2 = d1.inverse()! * (k - .diagonal(c1))
-        let (a1, b1, b2, c2, d2) = (integer(), positive(), positive(), positive(), integer())
-        let lower = { (a: RationalMatrix, b: [Rational]) in RationalMatrix.blocks(i, zero, a, .diagonal(b)) }
-        let upper = { (c: [Rational], e: RationalMatrix) in RationalMatrix.blocks(.diagonal(c), e, zero, i) }
-        return lower(a1, b1) * upper(c1, d1) * lower(a2, b2) * upper(c2, d2)
-    }
-
     static func proven(_ d: Int, seed: UInt64, regime: Regime) throws -> (Certificate, FullSystemMembership) {
-        let t = singularT11Product(d, seed: seed)
+        var rng = SeededGenerator(seed: seed)
+        let t = SharedFixtures.singularProduct(d, rng: &rng).t
         #expect(BlockView(t).t11.determinant.isZero)
         let analysis = try DepthAnalyzer(seed: 0).analyze(t, regime: regime)
         #expect(analysis.outcome == .depth2)

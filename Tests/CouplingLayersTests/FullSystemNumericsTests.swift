@@ -1,4 +1,5 @@
 import Testing
+import TestFixtures
 @testable import CouplingLayers
 import ExactLinearAlgebra
 
@@ -38,7 +39,7 @@ import ExactLinearAlgebra
     /// positive one, where the diagonal `M1[0][0] = 1/ε_0` must be `> 0`.
     @Test func aNegativeScalingIsRejectedInThePositiveRegime() throws {
         var rng = SeededGenerator(seed: 41)
-        let (t, scalings, x, w) = Fixtures.singularProduct(3, negativeB: true, rng: &rng)
+        let (t, scalings, x, w) = SharedFixtures.singularProduct(3, negativeB: true, rng: &rng)
         #expect(BlockView(t).t11.determinant.isZero)
         let solution = FullSystemNumerics.Solution(
             scalings: scalings.map(\.doubleValue), x: (x.entries + w.entries).map(\.doubleValue), productResidual: 0)

@@ -2,6 +2,7 @@ import ExactLinearAlgebra
 import FloatLinearAlgebra
 import Foundation
 import Testing
+import TestFixtures
 
 @testable import CouplingLayers
 
@@ -10,7 +11,7 @@ import Testing
         DoubleMatrix(rows: m.rows, columns: m.columns) { m[$0, $1].doubleValue }
     }
 
-    /// The known factorization of `Fixtures.singularProduct` solves the
+    /// The known factorization of `SharedFixtures.singularProduct` solves the
     /// reduced system (`P = Q12 − Q11·W`), and `fullSystemStart` carries it
     /// back to a full-system point with a small residual: the null-vector
     /// conditions are necessary, and the `k²` free directions of each of
@@ -18,7 +19,7 @@ import Testing
     @Test(arguments: [(3, 1), (5, 1), (8, 1), (6, 2), (8, 3)])
     func theKnownSolutionSolvesTheReducedSystem(d: Int, corank: Int) throws {
         var rng = SeededGenerator(seed: UInt64(70 + d))
-        let (t, scalings, _, w) = Fixtures.singularProduct(d, corank: corank, rng: &rng)
+        let (t, scalings, _, w) = SharedFixtures.singularProduct(d, corank: corank, rng: &rng)
         #expect(BlockView(t).t11.rank == d - corank)
         let (tm, sm) = (Self.doubles(t), Self.doubles(t.inverse()!))
         let reduced = try #require(NullSpaceIntertwiner(t: tm, inverse: sm))
@@ -41,7 +42,7 @@ import Testing
     @Test(arguments: [(2, 1), (4, 1), (6, 1), (6, 2)])
     func theJacobianMatchesDifferences(d: Int, corank: Int) throws {
         var rng = SeededGenerator(seed: 5)
-        let (t, _, _, _) = Fixtures.singularProduct(d, corank: corank, rng: &rng)
+        let (t, _, _, _) = SharedFixtures.singularProduct(d, corank: corank, rng: &rng)
         let reduced = try #require(NullSpaceIntertwiner(t: Self.doubles(t), inverse: Self.doubles(t.inverse()!)))
         let signs = (0..<(2 * d)).map { $0 % 3 == 1 ? -1.0 : 1.0 }
         let p = (0..<(2 * d + d * d)).map { _ in Double(rng.int(in: -1000...1000)) / 1000 }
@@ -70,7 +71,7 @@ import Testing
     @Test(arguments: [(4, 1), (8, 1), (10, 1), (8, 2), (10, 2)])
     func singularProductsAreProven(d: Int, corank: Int) throws {
         var rng = SeededGenerator(seed: UInt64(20 + d))
-        let (t, _, _, _) = Fixtures.singularProduct(d, corank: corank, rng: &rng)
+        let (t, _, _, _) = SharedFixtures.singularProduct(d, corank: corank, rng: &rng)
         let result = try #require(NumericDepthTwo.search(PreparedMatrix(t), regime: .positive, seed: 1))
         guard case .fullSystem(let proof) = try #require(result.proof, "d = \(d), k = \(corank)") else {
             Issue.record("d = \(d), k = \(corank): expected a full-system proof")
