@@ -126,6 +126,23 @@ def singular_t11_product(d, rng):
     t = mul(mul(mul(lower(a1, b1), upper(c1, d1)), lower(a2, b2)), upper(c2, d2))
     return [[str(Fraction(x)) for x in row] for row in t]
 
+def rational_point_proofs(flowproof, out, tmp):
+    """Depth 2 proven by exact factorizations that flowproof finds itself
+    on degenerate solution sets (docs/theory.md 4c, successive snapping):
+    signed permutations whose T11 has rank 1 (d = 3) or 2 (d = 4)."""
+    for name in ("034125", "054321", "134520", "143250", "14356702"):
+        p = [int(c) for c in name]
+        n = len(p)
+        source = os.path.join(tmp, f"permutation-{name}.txt")
+        with open(source, "w") as f:
+            f.write("\n".join(" ".join("1" if p[i] == j else "0" for j in range(n)) for i in range(n)) + "\n")
+        target = os.path.join(out, "permutations", "rational-point", f"signed-d{n // 2}-{name}.json")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        result = json.loads(subprocess.run([flowproof, "depth", source, "--regime", "signed", "--seed", "0", "--out", target,
+                                            "--json"], check=True, capture_output=True, text=True).stdout)
+        assert result["outcome"] == "proven depth 2" and result["membership"] is None, (target, result)
+        print(target)
+
 def positivstellensatz_proofs(flowproof, out, tmp):
     """Depth 3 proven by charpoly-positivstellensatz multipliers
     (docs/certificate-format.md 6.5): the first Gaussian matrices, in a
@@ -222,6 +239,7 @@ def main():
                                 *options.get(family, [])], check=True, stdout=subprocess.DEVNULL)
                 print(target)
         membership_proofs(args.flowproof, args.out, tmp)
+        rational_point_proofs(args.flowproof, args.out, tmp)
         positivstellensatz_proofs(args.flowproof, args.out, tmp)
     # Binary64 depth-3 certificates (Horn construction) on Gaussian inputs.
     # The layers come from OpenBLAS on one thread: byte-identical on the

@@ -224,16 +224,34 @@ public struct ExactDecomposer: Sendable {
         return (try checked(prepared.matrix, regime: regime, method: method, layers: layers), rng)
     }
 
-    /// An exact depth-2 factorization from a numerical depth-2 solution whose
-    /// scalings are close to small rationals (`ScalingSnap`): the snapped
-    /// `Δ` and the exact intertwiner null space (theory §4.5). Only for
-    /// invertible `T11` and `d <= Similarity.intertwinerMaximumD`; `nil`
-    /// proves nothing. `prepared` must already be validated.
+    /// An exact depth-2 factorization from a numerical depth-2 solution: for
+    /// invertible `T11` (and `d <= Similarity.intertwinerMaximumD`) when its
+    /// scalings are close to small rationals (`ScalingSnap`), by the snapped
+    /// `Δ` and the exact intertwiner null space (theory §4.5); for singular
+    /// `T11` by a rational point of the full system near the first
+    /// solutions (`FullSystemRationalPoint`). `nil` proves nothing.
+    /// `prepared` must already be validated.
     public func snappedDepthTwo(_ prepared: PreparedMatrix, regime: Regime, evidence: NumericDepthTwo.Result)
         throws(DecompositionError) -> ExactFactorization?
     {
+        guard prepared.blocks.t11.determinant.isZero else {
+            return prepared.d <= Similarity.intertwinerMaximumD ? try scalingSnap(prepared, regime: regime, evidence: evidence) : nil
+        }
+        guard let inverse = prepared.inverse else { return nil }
+        // Every solution found (at most 8): on d = 4 permutations with `T11`
+        // of rank 2 about one in two snaps to an exact point.
+        for solution in evidence.fullSystemSolutions {
+            if let product = FullSystemRationalPoint.factor(prepared.matrix, inverse: inverse, regime: regime, solution: solution) {
+                return try checked(prepared.matrix, regime: regime, method: .depthTwo, layers: product.couplingPairs())
+            }
+        }
+        return nil
+    }
+
+    private func scalingSnap(_ prepared: PreparedMatrix, regime: Regime, evidence: NumericDepthTwo.Result)
+        throws(DecompositionError) -> ExactFactorization?
+    {
         let d = prepared.d
-        guard d <= Similarity.intertwinerMaximumD, !prepared.blocks.t11.determinant.isZero else { return nil }
         var sources = [(evidence.delta1, evidence.delta2)]
         if let x = evidence.intertwiner, x.count >= 2 * d {
             sources.append((Array(x[0..<d]), x[d..<(2 * d)].map { 1 / $0 }))

@@ -27,6 +27,9 @@ public enum NumericDepthTwo {
         public let productResidual: Double?
         /// The proof of `T ∈ K_2` built from the solution, when it checks.
         public var proof: DepthTwoMembership? = nil
+        /// Singular `T11`: the full-system solutions found, in order, for
+        /// `FullSystemRationalPoint` when none gave a proof.
+        var fullSystemSolutions: [FullSystemNumerics.Solution] = []
 
         /// What the report quotes: the product residual when there is one.
         public var evidence: Double { productResidual ?? residual }
@@ -89,6 +92,7 @@ public enum NumericDepthTwo {
         let sExact = numerics == nil ? prepared.inverse : nil
         let sMatrix = sExact.map { s in DoubleMatrix(rows: 2 * d, columns: 2 * d) { s[$0, $1].doubleValue } }
         var best: Result? = nil
+        var solutions: [FullSystemNumerics.Solution] = []
         var fullSystemSolutions = 0, fullSystemSteps = maximumFullSystemSteps(d: d)
         /// Records a full-system solution and tries it as a proof; true when
         /// the search should stop (a proof, or enough solutions: where the
@@ -100,7 +104,9 @@ public enum NumericDepthTwo {
             if let sExact {
                 result.proof = FullSystemMembership.prove(t, inverse: sExact, regime: regime, solution: solution).map { .fullSystem($0) }
             }
+            solutions.append(solution)
             if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
+            best?.fullSystemSolutions = solutions
             fullSystemSolutions += 1
             return result.proof != nil || fullSystemSolutions >= maximumFullSystemSolutions
         }
