@@ -147,9 +147,9 @@ enum FullSystemRationalPoint {
         return nil
     }
 
-    /// The first continued-fraction convergent of `v` within `tolerance`
-    /// whose denominator is at most `maximumDenominator`.
-    static func convergent(_ v: Double, tolerance: Double) -> Rational? {
+    /// The first continued-fraction convergent of `v` within `tolerance`,
+    /// nil if none has a denominator up to `maximumDenominator`.
+    static func convergent(_ v: Double, tolerance: Double, maximumDenominator: Int = maximumDenominator) -> Rational? {
         guard v.isFinite, abs(v) < maximumMagnitude else { return nil }
         var (p0, q0, p1, q1) = (0, 1, 1, 0)
         var r = v
