@@ -228,8 +228,9 @@ public struct ExactDecomposer: Sendable {
     /// invertible `T11` (and `d <= Similarity.intertwinerMaximumD`) when its
     /// scalings are close to small rationals (`ScalingSnap`), by the snapped
     /// `Δ` and the exact intertwiner null space (theory §4.5); for singular
-    /// `T11` by a rational point of the full system near the first
-    /// solutions (`FullSystemRationalPoint`). `nil` proves nothing.
+    /// `T11` by a rational point of the full system near one of its
+    /// solutions (`FullSystemRationalPoint`), else from their scalings
+    /// snapped to rationals (`NullSpaceConstruction`). `nil` proves nothing.
     /// `prepared` must already be validated.
     public func snappedDepthTwo(_ prepared: PreparedMatrix, regime: Regime, evidence: NumericDepthTwo.Result)
         throws(DecompositionError) -> ExactFactorization?

@@ -98,9 +98,17 @@ enum FullSystemRationalPoint {
         return free[weight.indices.max { weight[$0] < weight[$1] }!]
     }
 
-    /// Rationals with small denominators near `v`: exact ones first, then
-    /// by `|p| + q`.
+    /// Rationals near `v`: the value itself when it is a convergent with
+    /// denominator at most 1024 (d = 4 permutations have coordinates like
+    /// −133/18 that no other value of a snap can replace), then those with
+    /// small denominators, exact ones first, then by `|p| + q`.
     static func candidates(_ v: Double) -> [Rational] {
+        let small = smallDenominators(v)
+        guard let own = convergent(v, tolerance: 1e-9 * Swift.max(1, abs(v)), maximumDenominator: 1024) else { return small }
+        return [own] + small.filter { $0 != own }.prefix(snapCandidates - 1)
+    }
+
+    static func smallDenominators(_ v: Double) -> [Rational] {
         guard v.isFinite, abs(v) < maximumMagnitude else { return [] }
         var seen: [(p: Int, q: Int)] = []
         for q in snapDenominators {
@@ -156,6 +164,9 @@ enum FullSystemRationalPoint {
         for _ in 0..<64 {
             let a = r.rounded(.down)
             guard abs(a) < 1e12 else { return nil }
+            // No overflow: a partial quotient after p1/q1 is about
+            // 1/(q1²·|v − p1/q1|) <= 1e10/q1² (binary64 spacing at |v| < 1e6),
+            // so a·p1 stays below about 1e16.
             let ai = Int(a)
             let (p, q) = (ai * p1 + p0, ai * q1 + q0)
             guard q <= maximumDenominator else { return nil }

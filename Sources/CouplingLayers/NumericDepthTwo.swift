@@ -30,7 +30,8 @@ public enum NumericDepthTwo {
         /// The proof of `T ∈ K_2` built from the solution, when it checks.
         public var proof: DepthTwoMembership? = nil
         /// Singular `T11`: the full-system solutions found, in order, for
-        /// `FullSystemRationalPoint` when none gave a proof.
+        /// the exact constructions (`FullSystemRationalPoint`,
+        /// `NullSpaceConstruction`) when none gave a proof.
         var fullSystemSolutions: [FullSystemNumerics.Solution] = []
 
         /// What the report quotes: the product residual when there is one.
@@ -99,7 +100,7 @@ public enum NumericDepthTwo {
         let sMatrix = sExact.map { s in DoubleMatrix(rows: 2 * d, columns: 2 * d) { s[$0, $1].doubleValue } }
         var best: Result? = nil
         var solutions: [FullSystemNumerics.Solution] = []
-        var fullSystemSolutions = 0, fullSystemSteps = maximumFullSystemSteps(d: d)
+        var fullSystemSteps = maximumFullSystemSteps(d: d)
         /// Records a full-system solution and tries it as a proof; true when
         /// the search should stop (a proof, or enough solutions: where the
         /// off-diagonal system is degenerate they give no proof, others may).
@@ -113,8 +114,7 @@ public enum NumericDepthTwo {
             solutions.append(solution)
             if best == nil || result.proof != nil || result.evidence < best!.evidence { best = result }
             best?.fullSystemSolutions = solutions
-            fullSystemSolutions += 1
-            return result.proof != nil || fullSystemSolutions >= maximumFullSystemSolutions
+            return result.proof != nil || solutions.count >= maximumFullSystemSolutions
         }
         if let tm = tMatrix, let sm = sMatrix, let reduced = NullSpaceIntertwiner(t: tm, inverse: sm) {
             let starts = maximumNullSpaceStarts + (regime == .signed ? mixedSignNullSpaceStarts : 0)

@@ -58,11 +58,13 @@ import Testing
         #expect(FullSystemRationalPoint.product(t, inverse: inverse, regime: .positive, point: point) == nil)
     }
 
-    /// `DepthAnalyzer` reports such a permutation as proven depth 2 with an
-    /// exact factorization (no membership box), where it was "in K_2
-    /// numerically" before.
-    @Test func depthAnalysisProvesDegeneratePermutations() throws {
-        let t = Self.permutation([1, 4, 3, 2, 5, 0])
+    /// `DepthAnalyzer` reports such permutations as proven depth 2 with an
+    /// exact factorization (no membership box), where they were "in K_2
+    /// numerically" before; the `d = 4` one has coordinates like −133/18
+    /// that only snap to themselves.
+    @Test(arguments: [[1, 4, 3, 2, 5, 0], [1, 4, 3, 7, 5, 0, 2, 6]])
+    func depthAnalysisProvesDegeneratePermutations(p: [Int]) throws {
+        let t = Self.permutation(p)
         let analysis = try DepthAnalyzer(seed: 0).analyze(t, regime: .signed)
         #expect(analysis.proven && analysis.upperBound == 2)
         let exact = try #require(analysis.shallowFactorization)
@@ -70,7 +72,7 @@ import Testing
         #expect(CouplingPair.productEquals(exact.layers, t))
     }
 
-    @Test func convergentsRecoverSmallRationals() {
+    @Test func convergentsRecoverSmallRationals() throws {
         for (p, q) in [(19, 44), (-3, 5), (7, 1), (0, 1), (-1, 3), (1023, 1024)] {
             let v = Double(p) / Double(q)
             #expect(FullSystemRationalPoint.convergent(v, tolerance: 1e-12) == Rational(p, q))
@@ -79,12 +81,20 @@ import Testing
         #expect(FullSystemRationalPoint.convergent(Double.pi, tolerance: 1e-15) == nil)
         #expect(FullSystemRationalPoint.convergent(.nan, tolerance: 1e-9) == nil)
         #expect(FullSystemRationalPoint.convergent(1e300, tolerance: 1e-9) == nil)
+        // Binary64 values far from small rationals, with no tolerance and
+        // no denominator budget: the expansion ends at a convergent that
+        // binary64 division cannot tell from v, without a trap.
+        for v in [999_999.123456789, 0x1p-20 + 0x1p-70, -123_456.000000001] {
+            let q = try #require(FullSystemRationalPoint.convergent(v, tolerance: 0, maximumDenominator: .max))
+            #expect(abs(q.doubleValue - v) <= 2 * v.ulp)
+        }
     }
 
     @Test func candidatesPutExactValuesFirst() {
         #expect(FullSystemRationalPoint.candidates(0.5).first == Rational(1, 2))
         #expect(FullSystemRationalPoint.candidates(1.0 / 3).first == Rational(1, 3))
         #expect(FullSystemRationalPoint.candidates(-2).first == Rational(-2, 1))
+        #expect(FullSystemRationalPoint.candidates(-133.0 / 18).first == Rational(-133, 18))
         // Near no simple value: integers and halves first, by simplicity.
         let near = FullSystemRationalPoint.candidates(0.4142)
         #expect(near.count == FullSystemRationalPoint.snapCandidates)
