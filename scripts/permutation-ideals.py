@@ -32,7 +32,9 @@ Each decided orbit is appended to DIR/permutation-ideals-<regime>-d<d>.outcomes
 runs resume. The run prints a JSON summary: permutations and orbits per
 outcome, and `complete` once every orbit is recorded. `--merge A B ... --out C`
 combines the records (and the certificates are simply the files of all
-directories).
+directories). `--flowproof-only` records what `flowproof depth` decides by
+itself and stops there (no Singular, no certificates): the counts of
+proofs/README.md for flowproof alone.
 """
 import argparse
 import itertools
@@ -428,7 +430,7 @@ def write_checked(c, path, flowproof):
     return True
 
 
-def classify(p, regime, out, flowproof, timeout):
+def classify(p, regime, out, flowproof, timeout, flowproof_only=False):
     """Outcome key for permutation p; writes a certificate when this script proves it."""
     t = matrix(p)
     d = len(p) // 2
@@ -439,6 +441,8 @@ def classify(p, regime, out, flowproof, timeout):
         outcome = summary["outcome"]
         if outcome.startswith("proven depth"):
             return f"depth {summary['upperBound']} (flowproof)"
+        if flowproof_only:
+            return f"{outcome} (flowproof)"
         name = os.path.join(out, f"{regime}-d{d}-{''.join(map(str, p))}.json")
 
         def lower():
@@ -516,6 +520,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=600, help="seconds per Singular call")
     ap.add_argument("--merge", nargs="*", metavar="DIR",
                     help="combine the .outcomes records of these directories into --out and print the summary")
+    ap.add_argument("--flowproof-only", action="store_true",
+                    help="record flowproof's own outcome for every orbit, without Singular (no certificates)")
     a = ap.parse_args()
     i, n = map(int, a.shard.split("/"))
     if not 1 <= i <= n:
@@ -537,7 +543,7 @@ def main():
                 name = "".join(map(str, rep))
                 if k % n != i - 1 or name in found:
                     continue
-                outcome = classify(rep, a.regime, a.out, a.flowproof, a.timeout)
+                outcome = classify(rep, a.regime, a.out, a.flowproof, a.timeout, a.flowproof_only)
                 record.write(f"{name} {size} {outcome}\n")
                 record.flush()
                 found[name] = (size, outcome)

@@ -1,11 +1,14 @@
 """Tests of scripts/permutation-ideals.py that need no Singular: orbits, the
-equation text, the polynomial parser and the point-to-layers conversion."""
+equation text, the polynomial parser, the point-to-layers conversion and
+the --flowproof-only counts."""
 import glob
 import importlib.util
 import itertools
 import json
 import math
 import os
+import subprocess
+import sys
 from fractions import Fraction
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -116,3 +119,31 @@ def test_graded_lift_cofactors_expand_to_the_target():
         combined = sum(c * value({mono: 1}, point) * value(polys[k], point) for (k, mono), c in cofactors.items())
         assert combined == value(target, point)
     assert pi.graded_lift(polys, pi.parse("b1-1", index), len(names)) is None
+
+
+def flowproof_binary():
+    path = os.environ.get("FLOWPROOF_BIN") or os.path.join(".build", "debug", "flowproof")
+    if not os.path.isabs(path):
+        path = os.path.join(pi.ROOT, path)
+    assert os.path.exists(path), f"flowproof binary not found at {path}"
+    return path
+
+
+def test_flowproof_only_counts_agree_with_the_full_enumeration(tmp_path):
+    """--flowproof-only weights one depth call per orbit by the orbit size;
+    search-k2 classifies every permutation. At d = 2 both must agree."""
+    flowproof = flowproof_binary()
+    script = os.path.join(HERE, "permutation-ideals.py")
+    for regime in ("positive", "signed"):
+        out = tmp_path / regime
+        run = subprocess.run([sys.executable, script, "--d", "2", "--regime", regime, "--out", str(out), "--flowproof",
+                              flowproof, "--flowproof-only"], check=True, capture_output=True, text=True)
+        summary = json.loads(run.stdout)
+        assert summary["complete"] and not glob.glob(str(out / "*.json"))
+        full = json.loads(subprocess.run([flowproof, "search-k2", "--d", "2", "--family", "permutations", "--regime", regime,
+                                          "--out", str(tmp_path / f"k2-{regime}"), "--json", "--quiet"],
+                                         check=True, capture_output=True, text=True).stdout)
+        counts = summary["permutations"]
+        assert sum(counts.values()) == full["candidates"] == 12
+        for depth in (1, 2, 3):
+            assert counts.get(f"depth {depth} (flowproof)", 0) == full[f"provenDepth{depth}"], (regime, counts, full)
