@@ -179,12 +179,15 @@ enum ScalingSnap {
 
     /// Candidate rational `(Δ1, Δ2)`: the solution as returned, then for each
     /// `k` normalized by the symmetry `δ → δ/δ_k`, `γ → γ·δ_k` (which keeps
-    /// both (E_j) and `det(TΔ)`), without duplicates, in a fixed order.
-    static func candidates(delta1: [Double], delta2: [Double]) -> [([Rational], [Rational])] {
+    /// both (E_j) and `det(TΔ)`), each entry rounded by `snap`, without
+    /// duplicates, in a fixed order.
+    static func candidates(delta1: [Double], delta2: [Double], snap: (Double) -> Rational? = snap)
+        -> [([Rational], [Rational])]
+    {
         var result: [([Rational], [Rational])] = []
         let scales = [1.0] + delta1.map { 1 / $0 }
         for t in scales where t.isFinite && t != 0 {
-            let d1 = delta1.map { ScalingSnap.snap($0 * t) }, d2 = delta2.map { ScalingSnap.snap($0 / t) }
+            let d1 = delta1.map { snap($0 * t) }, d2 = delta2.map { snap($0 / t) }
             guard d1.allSatisfy({ $0 != nil }), d2.allSatisfy({ $0 != nil }) else { continue }
             let candidate = (d1.map { $0! }, d2.map { $0! })
             if !result.contains(where: { $0.0 == candidate.0 && $0.1 == candidate.1 }) { result.append(candidate) }

@@ -250,7 +250,7 @@ public struct ExactDecomposer: Sendable {
         for solution in evidence.fullSystemSolutions {
             for (delta1, delta2) in NullSpaceConstruction.scalingCandidates(solution.scalings, determinant: prepared.determinant) {
                 if let product = NullSpaceConstruction.factor(
-                    prepared.blocks, inverse: inverse, delta1: delta1, delta2: delta2, regime: regime)
+                    prepared.matrix, inverse: inverse, delta1: delta1, delta2: delta2, regime: regime)
                 {
                     return try checked(prepared.matrix, regime: regime, method: .depthTwo, layers: product.couplingPairs())
                 }

@@ -38,12 +38,30 @@ enum FullSystemNumerics {
         /// `‖N−(X)N+(B)N−(C)N+(W) − TΔ‖_F / ‖TΔ‖_F` of the factorization the
         /// solution implies: evidence of the real question.
         var productResidual: Double
+
+        /// The coordinates of `FullSystemMembership`: `(X, U)` row-major with
+        /// `U = diag(δ)·W·diag(ε)⁻¹`.
+        var membershipPoint: [Double] {
+            let d = scalings.count / 2
+            return Array(x[0..<(d * d)]) + (0..<(d * d)).map { e in scalings[e / d] * x[d * d + e] / scalings[d + e % d] }
+        }
     }
 
     /// The blocks of `Q = TΔ` and `R = Q⁻¹` in binary64.
     struct Blocks {
         let d: Int
         let q11, q12, q21, q22, r11, r12, r21, r22: DoubleMatrix
+
+        /// Unit scalings: `F1, F2` are then `M1 − I, M2 − I` of
+        /// `FullSystemMembership`, with the same off-diagonal equations and
+        /// Jacobian.
+        init(unitScalings t: RationalMatrix, inverse: RationalMatrix) {
+            let n = t.rows
+            self.init(
+                t: DoubleMatrix(rows: n, columns: n) { t[$0, $1].doubleValue },
+                inverse: DoubleMatrix(rows: n, columns: n) { inverse[$0, $1].doubleValue },
+                scalings: [Double](repeating: 1, count: n))
+        }
 
         init(t: DoubleMatrix, inverse: DoubleMatrix, scalings: [Double]) {
             let n = t.rows
@@ -213,14 +231,8 @@ extension FullSystemMembership {
         let d = t.rows / 2, n = 2 * d * d
         guard d <= maximumD else { return nil }
         let system = System(t, inverse: inverse)
-        // With unit scalings `F1, F2` are `M1 − I, M2 − I`: the same
-        // off-diagonal equations and Jacobian.
-        let numerics = FullSystemNumerics.Blocks(
-            t: DoubleMatrix(rows: 2 * d, columns: 2 * d) { t[$0, $1].doubleValue },
-            inverse: DoubleMatrix(rows: 2 * d, columns: 2 * d) { inverse[$0, $1].doubleValue },
-            scalings: [Double](repeating: 1, count: 2 * d))
-        let (delta, epsilon) = (Array(solution.scalings[0..<d]), Array(solution.scalings[d...]))
-        var x = Array(solution.x[0..<(d * d)]) + (0..<(d * d)).map { e in delta[e / d] * solution.x[d * d + e] / epsilon[e % d] }
+        let numerics = FullSystemNumerics.Blocks(unitScalings: t, inverse: inverse)
+        var x = solution.membershipPoint
         let equations = offDiagonals(d)
         let square = { (j: DoubleMatrix, free: [Int]) in
             DoubleMatrix(rows: free.count, columns: free.count) { j[equations[$0], free[$1]] }

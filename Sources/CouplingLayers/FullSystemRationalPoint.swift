@@ -41,13 +41,9 @@ enum FullSystemRationalPoint {
     static func point(_ t: RationalMatrix, inverse: RationalMatrix, solution: FullSystemNumerics.Solution) -> [Rational]? {
         let d = t.rows / 2, n = 2 * d * d
         guard d <= FullSystemMembership.maximumD else { return nil }
-        let numerics = FullSystemNumerics.Blocks(
-            t: DoubleMatrix(rows: 2 * d, columns: 2 * d) { t[$0, $1].doubleValue },
-            inverse: DoubleMatrix(rows: 2 * d, columns: 2 * d) { inverse[$0, $1].doubleValue },
-            scalings: [Double](repeating: 1, count: 2 * d))
+        let numerics = FullSystemNumerics.Blocks(unitScalings: t, inverse: inverse)
         let equations = FullSystemMembership.offDiagonals(d)
-        let (delta, epsilon) = (Array(solution.scalings[0..<d]), Array(solution.scalings[d...]))
-        var x = Array(solution.x[0..<(d * d)]) + (0..<(d * d)).map { e in delta[e / d] * solution.x[d * d + e] / epsilon[e % d] }
+        var x = solution.membershipPoint
         // The scalings are the diagonals (`F = M − I` at unit scalings); a
         // snap must keep their signs and keep them off 0, which the
         // off-diagonal equations alone do not see (the d = 3 permutations

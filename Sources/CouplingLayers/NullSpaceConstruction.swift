@@ -29,29 +29,19 @@ enum NullSpaceConstruction {
     /// denominators up to 1024 within `1e-7` relative, and `det(TΔ) = 1`.
     static func scalingCandidates(_ scalings: [Double], determinant: Rational) -> [([Rational], [Rational])] {
         let d = scalings.count / 2
-        var out: [([Rational], [Rational])] = []
-        for t in [1.0] + scalings[0..<d].map({ 1 / $0 }) where t.isFinite {
-            let snapped = scalings.enumerated().map { k, s in
-                let v = k < d ? s * t : s / t
-                return FullSystemRationalPoint.convergent(v, tolerance: 1e-7 * Swift.max(1, abs(v)), maximumDenominator: 1024)
-            }
-            guard snapped.allSatisfy({ $0 != nil }) else { continue }
-            let values = snapped.map { $0! }
-            guard values.reduce(determinant, *) == .one else { continue }
-            let candidate = (Array(values[0..<d]), Array(values[d...]))
-            if !out.contains(where: { $0.0 == candidate.0 && $0.1 == candidate.1 }) { out.append(candidate) }
-        }
-        return out
+        return ScalingSnap.candidates(delta1: Array(scalings[0..<d]), delta2: Array(scalings[d...])) { v in
+            FullSystemRationalPoint.convergent(v, tolerance: 1e-7 * Swift.max(1, abs(v)), maximumDenominator: 1024)
+        }.filter { ($0.0 + $0.1).reduce(determinant, *) == .one }
     }
 
-    static func factor(_ b: BlockView, inverse: RationalMatrix, delta1: [Rational], delta2: [Rational], regime: Regime)
+    static func factor(_ t: RationalMatrix, inverse: RationalMatrix, delta1: [Rational], delta2: [Rational], regime: Regime)
         -> UnipotentProduct?
     {
-        let d = b.d
+        let d = t.rows / 2
         guard d <= maximumD, delta1.count == d, delta2.count == d, regime.admitsAll(delta1), regime.admitsAll(delta2)
         else { return nil }
         let scale = delta1 + delta2
-        let q = RationalMatrix.blocks(b.t11, b.t12, b.t21, b.t22) * .diagonal(scale)
+        let q = t * .diagonal(scale)
         let r = RationalMatrix.diagonal(scale.map(\.reciprocal)) * inverse
         let (low, high) = (0..<d, d..<(2 * d))
         let (q11, q12, q21, q22) = (
