@@ -84,14 +84,27 @@ enum FullSystemRationalPoint {
     /// `∂F/∂x_free` at `x` (the tangent space of the solution set), nil when
     /// the point is isolated.
     static func mostMobile(_ b: FullSystemNumerics.Blocks, _ equations: [Int], _ x: [Double], free: [Int]) -> Int? {
-        let j = b.jacobian(x), n = free.count
-        guard n > 0 else { return nil }
-        let padded = DoubleMatrix(rows: n, columns: n) { $0 < equations.count ? j[equations[$0], free[$1]] : 0 }
-        guard let svd = padded.singularValueDecomposition, let largest = svd.s.first, largest > 0 else { return nil }
+        let n = free.count
+        guard n > 0, let (svd, size) = jacobianSVD(b, equations, x, free: free), let largest = svd.s.first, largest > 0 else {
+            return nil
+        }
         let rank = svd.s.filter { $0 > 1e-9 * largest }.count
         guard rank < n else { return nil }
-        let weight = (0..<n).map { c in (rank..<n).reduce(0.0) { $0 + svd.vt[$1, c] * svd.vt[$1, c] } }
+        // With more equations than free coordinates the padding adds null
+        // directions outside the first n coordinates only, so these sums
+        // are still the diagonal of the projector onto the null space.
+        let weight = (0..<n).map { c in (rank..<size).reduce(0.0) { $0 + svd.vt[$1, c] * svd.vt[$1, c] } }
         return free[weight.indices.max { weight[$0] < weight[$1] }!]
+    }
+
+    /// The SVD of `∂F/∂x_free` (rows: `equations`) padded with zeros to a
+    /// square of side `max(rows, columns)` (the LAPACK driver here is square).
+    static func jacobianSVD(_ b: FullSystemNumerics.Blocks, _ equations: [Int], _ x: [Double], free: [Int])
+        -> (svd: (u: DoubleMatrix, s: [Double], vt: DoubleMatrix), size: Int)?
+    {
+        let j = b.jacobian(x), (m, n) = (equations.count, free.count), size = Swift.max(m, n)
+        let padded = DoubleMatrix(rows: size, columns: size) { i, c in i < m && c < n ? j[equations[i], free[c]] : 0 }
+        return padded.singularValueDecomposition.map { ($0, size) }
     }
 
     /// Rationals near `v`: the value itself when it is a convergent with
@@ -134,11 +147,7 @@ enum FullSystemRationalPoint {
             // Least squares by a truncated SVD (relative cutoff 1e-12): on
             // degenerate solution sets the equations are dependent, and a
             // regularized normal-equation step stalled there.
-            let full = b.jacobian(x), size = Swift.max(m, free.count)
-            let j = DoubleMatrix(rows: size, columns: size) { i, c in
-                i < m && c < free.count ? full[equations[i], free[c]] : 0
-            }
-            guard let svd = j.singularValueDecomposition, let largest = svd.s.first else { return nil }
+            guard let (svd, size) = jacobianSVD(b, equations, x, free: free), let largest = svd.s.first else { return nil }
             var coefficients = [Double](repeating: 0, count: size)
             for r in 0..<size where svd.s[r] > 1e-12 * largest {
                 coefficients[r] = (0..<m).reduce(0.0) { $0 + svd.u[$1, r] * f[equations[$1]] } / svd.s[r]
