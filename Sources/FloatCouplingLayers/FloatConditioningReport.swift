@@ -24,21 +24,23 @@ public struct FloatConditioningReport: Sendable {
 
     public init(_ pairs: [FloatCouplingPair]) {
         layers = pairs.map { pair in
-            guard 2 * pair.d > Self.svdLimit else {
-                return Layer(
-                    maxAbs: pair.maxAbs, lowerCondition: pair.lowerFactor.conditionNumber,
-                    upperCondition: pair.upperFactor.conditionNumber)
-            }
-            // L(A, B)⁻¹ = L(−B⁻¹A, B⁻¹) and U(C, D)⁻¹ = U(C⁻¹, −C⁻¹D).
-            let (inverseB, inverseC) = (pair.B.map { 1 / $0 }, pair.C.map { 1 / $0 })
-            let lower = Self.condition(Factor(block: pair.A, diagonal: pair.B, lower: true)) {
-                Factor(block: -pair.A.scalingRows(by: inverseB), diagonal: inverseB, lower: true)
-            }
-            let upper = Self.condition(Factor(block: pair.D, diagonal: pair.C, lower: false)) {
-                Factor(block: -pair.D.scalingRows(by: inverseC), diagonal: inverseC, lower: false)
-            }
-            return Layer(maxAbs: pair.maxAbs, lowerCondition: lower, upperCondition: upper)
+            Layer(
+                maxAbs: pair.maxAbs, lowerCondition: Self.condition(block: pair.A, diagonal: pair.B, lower: true),
+                upperCondition: Self.condition(block: pair.D, diagonal: pair.C, lower: false))
         }
+    }
+
+    /// `κ₂` of `L(block, diagonal)` (`lower`) or `U(diagonal, block)`: from
+    /// the SVD up to `2d = svdLimit`, above as `σ_max(F)·σ_max(F⁻¹)` with
+    /// `L(A, B)⁻¹ = L(−B⁻¹A, B⁻¹)` and `U(C, D)⁻¹ = U(C⁻¹, −C⁻¹D)`.
+    static func condition(block: DoubleMatrix, diagonal: [Double], lower: Bool) -> Double {
+        guard diagonal.allSatisfy({ $0 != 0 && $0.isFinite }) else { return .infinity }
+        let factor = Factor(block: block, diagonal: diagonal, lower: lower)
+        guard 2 * factor.d > svdLimit else { return factor.dense.conditionNumber }
+        let inverseDiagonal = diagonal.map { 1 / $0 }
+        let inverse = Factor(block: -block.scalingRows(by: inverseDiagonal), diagonal: inverseDiagonal, lower: lower)
+        let c = factor.largestSingularValue * inverse.largestSingularValue
+        return c.isNaN ? .infinity : c
     }
 
     /// `Π_i κ(L_i) κ(U_i)`.
@@ -47,12 +49,6 @@ public struct FloatConditioningReport: Sendable {
     }
 
     public var maxAbs: Double { layers.map(\.maxAbs).max() ?? 0 }
-
-    private static func condition(_ factor: Factor, inverse: () -> Factor) -> Double {
-        guard factor.diagonal.allSatisfy({ $0 != 0 && $0.isFinite }) else { return .infinity }
-        let c = factor.largestSingularValue * inverse().largestSingularValue
-        return c.isNaN ? .infinity : c
-    }
 
     /// `[I 0; M diag(s)]` (`lower`) or `[diag(s) M; 0 I]`, applied to a block
     /// of vectors without forming it.
@@ -77,46 +73,56 @@ public struct FloatConditioningReport: Sendable {
                 : .vertical([top.scalingRows(by: diagonal), block.transposeTimes(top) + bottom])
         }
 
-        /// Golub–Kahan–Lanczos with full reorthogonalization from a seeded
-        /// Gaussian start, until `σ_max` of the bidiagonal stops changing (its
-        /// Ritz values only grow toward `σ_max(F)`) or the space is invariant.
-        var largestSingularValue: Double {
-            let n = 2 * d
-            let limit = Swift.min(n, 200)
-            var source = GaussianMatrixSource(seed: 1)
-            var v = source.matrix(rows: n, columns: 1)
-            v = (1 / v.frobeniusNorm) * v
-            var (us, vs) = ([DoubleMatrix](), [v])
-            var (alphas, betas) = ([Double](), [Double]())
-            var u = times(v)
-            func ritz() -> Double {
-                let bidiagonal = DoubleMatrix(rows: alphas.count, columns: alphas.count) { i, j in
-                    i == j ? alphas[i] : j == i + 1 ? betas[i] : 0
-                }
-                return bidiagonal.singularValues?.first ?? .nan
-            }
-            var estimate = 0.0
-            for k in 0..<limit {
-                for q in us { u = u - q.transposeTimes(u)[0, 0] * q }
-                let alpha = u.frobeniusNorm
-                alphas.append(alpha)
-                guard alpha > 0 else { return ritz() }
-                u = (1 / alpha) * u
-                us.append(u)
-                var w = transposeTimes(u) - alpha * vs[k]
-                for q in vs { w = w - q.transposeTimes(w)[0, 0] * q }
-                let beta = w.frobeniusNorm
-                if k % 4 == 3 || beta == 0 || k == limit - 1 {
-                    let next = ritz()
-                    if beta == 0 || Swift.abs(next - estimate) <= 1e-14 * next { return next }
-                    estimate = next
-                }
-                betas.append(beta)
-                v = (1 / beta) * w
-                vs.append(v)
-                u = times(v) - beta * u
-            }
-            return estimate
+        var dense: DoubleMatrix {
+            let (identity, zero) = (DoubleMatrix.identity(d), DoubleMatrix(rows: d, columns: d))
+            return lower ? .blocks(identity, zero, block, .diagonal(diagonal)) : .blocks(.diagonal(diagonal), block, zero, identity)
         }
+
+        var largestSingularValue: Double {
+            FloatConditioningReport.largestSingularValue(columns: 2 * d, times: times, transposeTimes: transposeTimes)
+        }
+    }
+
+    /// `σ_max` of a linear map given by its products with one column (`times`)
+    /// and with its transpose: Golub–Kahan–Lanczos with full
+    /// reorthogonalization from a seeded Gaussian start, until `σ_max` of the
+    /// bidiagonal stops changing (its Ritz values only grow toward `σ_max`)
+    /// or the space is invariant.
+    static func largestSingularValue(
+        columns n: Int, times: (DoubleMatrix) -> DoubleMatrix, transposeTimes: (DoubleMatrix) -> DoubleMatrix
+    ) -> Double {
+        let limit = Swift.min(n, 200)
+        var source = GaussianMatrixSource(seed: 1)
+        var v = source.matrix(rows: n, columns: 1)
+        v = (1 / v.frobeniusNorm) * v
+        var (us, vs) = ([DoubleMatrix](), [v])
+        var (alphas, betas) = ([Double](), [Double]())
+        var u = times(v)
+        func ritz() -> Double {
+            DoubleMatrix.bidiagonalSingularValues(diagonal: alphas, superdiagonal: Array(betas.prefix(alphas.count - 1)))?
+                .first ?? .nan
+        }
+        var estimate = 0.0
+        for k in 0..<limit {
+            for q in us { u = u - q.transposeTimes(u)[0, 0] * q }
+            let alpha = u.frobeniusNorm
+            alphas.append(alpha)
+            guard alpha > 0 else { return ritz() }
+            u = (1 / alpha) * u
+            us.append(u)
+            var w = transposeTimes(u) - alpha * vs[k]
+            for q in vs { w = w - q.transposeTimes(w)[0, 0] * q }
+            let beta = w.frobeniusNorm
+            if k % 4 == 3 || beta == 0 || k == limit - 1 {
+                let next = ritz()
+                if beta == 0 || Swift.abs(next - estimate) <= 1e-14 * next { return next }
+                estimate = next
+            }
+            betas.append(beta)
+            v = (1 / beta) * w
+            vs.append(v)
+            u = times(v) - beta * u
+        }
+        return estimate
     }
 }

@@ -13,8 +13,8 @@ import FloatLinearAlgebra
 ///
 /// Scaling: `T = s·T̃` with `s = |det T|^{1/2d}`, so `det T̃ = 1` and the
 /// search works at unit scale whatever the magnitude of `T` (1e±100 alike);
-/// `s` goes back into the last pair (`L(A, sB) U(sC, sD)`), keeping the
-/// largest layer entry proportional to `max|T|`.
+/// `s` goes back into the pairs (`L(A, σB) U(σC, σD)`, `∏σ = s`) where it
+/// least hurts their conditioning (`ScaleDistribution`).
 public enum FloatDecomposer {
     /// Largest `d` handled by dense Levenberg–Marquardt (`LayerLeastSquares`),
     /// tried where the constructions miss `accuracyBar` (and for depths 1, 2).
@@ -76,12 +76,7 @@ public enum FloatDecomposer {
         var closest: (built: Built, residual: Double)?
         var failure = FloatDecompositionError.noConvergence(relativeResidual: .infinity)
         func result(_ built: Built, _ note: String? = nil) -> FloatFactorization {
-            var scaled = built.layers
-            var last = scaled[scaled.count - 1]
-            last.B = last.B.map { $0 * s }
-            last.C = last.C.map { $0 * s }
-            last.D = s * last.D
-            scaled[scaled.count - 1] = last
+            let scaled = ScaleDistribution.distribute(s, over: built.layers)
             let fallback = (skipped + (note.map { [$0] } ?? [])).joined(separator: "; ")
             return FloatFactorization(
                 layers: scaled, regime: regime, method: built.method,

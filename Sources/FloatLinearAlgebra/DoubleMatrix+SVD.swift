@@ -44,6 +44,21 @@ extension DoubleMatrix {
         )
     }
 
+    /// Singular values, decreasing, of the upper bidiagonal matrix with
+    /// `diagonal` and `superdiagonal` (one shorter), by `dbdsqr` without
+    /// vectors: `O(n²)`, where a dense SVD of the same matrix is `O(n³)`.
+    public static func bidiagonalSingularValues(diagonal: [Double], superdiagonal: [Double]) -> [Double]? {
+        precondition(superdiagonal.count == Swift.max(diagonal.count - 1, 0), "superdiagonal length")
+        guard !diagonal.isEmpty else { return [] }
+        guard (diagonal + superdiagonal).allSatisfy(\.isFinite) else { return nil }
+        var (d, e) = (diagonal, superdiagonal + [0])
+        // No vectors are asked for, so LAPACK never reads these.
+        var (vt, u, c) = ([0.0], [0.0], [0.0])
+        let info = LAPACKE_dbdsqr(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(d.count), 0, 0, 0, &d, &e, &vt, 1, &u, 1, &c, 1)
+        return info == 0 ? d : nil
+    }
+
     /// The 2-norm condition number `σ_max / σ_min` (infinity if singular or
     /// if the SVD fails).
     public var conditionNumber: Double {
