@@ -304,13 +304,63 @@ def witness_order(wit, d):
     return j
 
 
+def cycles(M, name):
+    """[(length, product of entries < 0)] of a matrix with one nonzero entry per row and column."""
+    n = len(M)
+    image = []
+    for i, row in enumerate(M):
+        nonzero = [j for j, x in enumerate(row) if x != 0]
+        if len(nonzero) != 1:
+            raise Bad(f"monomial-cycles: {name} is not monomial (row {i} has {len(nonzero)} nonzero entries)")
+        image.append(nonzero[0])
+    if len(set(image)) != n:
+        raise Bad(f"monomial-cycles: {name} is not monomial (two rows share a column)")
+    seen, out = [False] * n, []
+    for start in range(n):
+        length, negative, i = 0, False, start
+        while not seen[i]:
+            seen[i] = True
+            length += 1
+            negative ^= M[i][image[i]] < 0
+            i = image[i]
+        if length:
+            out.append((length, negative))
+    return out
+
+
+def cyclotomic(cycles, signs):
+    """Sorted indices k of the cyclotomic factors of prod (x^m - 1) (sign False) or (x^m + 1) (sign True)."""
+    out = []
+    for (m, _), negative in zip(cycles, signs):
+        out += [k for k in range(1, 2 * m + 1) if 2 * m % k == 0 and m % k != 0] if negative \
+            else [k for k in range(1, m + 1) if m % k == 0]
+    return sorted(out)
+
+
+def check_monomial_cycles(T11, V, regime):
+    """T11 and V monomial: chi(T11 D1) = chi(D2^-1 V) would need, radius class by radius
+    class, equal products of x^m - sign over the cycles (format §6.9); no signs allowed
+    by the regime (the entries' in positive, any in signed) make them equal."""
+    a, b = cycles(T11, "T11"), cycles(V, "V")
+    if regime == "positive":
+        agree = cyclotomic(a, [s for _, s in a]) == cyclotomic(b, [s for _, s in b])
+    else:
+        if max(len(a), len(b)) > 16:
+            raise Bad("monomial-cycles: more than 16 cycles on a side exceed the work budget")
+        every = lambda c: {tuple(cyclotomic(c, [mask >> k & 1 for k in range(len(c))])) for mask in range(1 << len(c))}
+        agree = not every(a).isdisjoint(every(b))
+    if agree:
+        raise Bad("monomial-cycles: some admissible signs give equal characteristic polynomials")
+    return f"monomial-cycles ({len(a)} and {len(b)} cycles)"
+
+
 def check_witness(cert, T, d, regime):
     """Prove T not in K_2(regime) from cert['witness']; return a summary."""
     wit = field(cert, "witness")
     kind = field(wit, "type", "witness")
     T11, T12, T21, _ = blocks(T, d)
     if kind in ("principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz",
-                "full-system-ideal") and d > INVERSE_BUDGET:
+                "full-system-ideal", "monomial-cycles") and d > INVERSE_BUDGET:
         raise Bad(f"witness {kind} needs the inverse of T: d = {d} exceeds the work budget (d <= {INVERSE_BUDGET})")
     if kind == "principal-minors":
         if regime != "positive":
@@ -343,6 +393,8 @@ def check_witness(cert, T, d, regime):
         return f"principal-minors-monomial j={j} zero={zero}"
     if kind == "charpoly-positivstellensatz":
         return check_positivstellensatz(field(wit, "terms", "witness"), T, d, regime)
+    if kind == "monomial-cycles":
+        return check_monomial_cycles(T11, v_block(T, d), regime)
     if kind == "full-system-ideal":
         return check_full_system_ideal(wit, T, d, regime)
     if kind not in ("t11-zero-signed", "t11-zero-positive"):

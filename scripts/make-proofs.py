@@ -180,6 +180,24 @@ def positivstellensatz_proofs(flowproof, out, tmp):
         assert json.loads(result.stdout)["witness"] == "charpoly-positivstellensatz", (target, result.stdout)
         print(target)
 
+def monomial_cycle_proofs(flowproof, out, tmp):
+    """Depth 3 proven by monomial-cycles (docs/certificate-format.md 6.9):
+    diag(I, P) at d = 5 with P two fixed points and a 3-cycle, which the
+    numerical search calls "in K_2 numerically" (both regimes)."""
+    for name, regimes in (("0123456897", ("positive", "signed")),):
+        p = [int(c) for c in name]
+        n = len(p)
+        source = os.path.join(tmp, f"permutation-{name}.txt")
+        with open(source, "w") as f:
+            f.write("\n".join(" ".join("1" if p[i] == j else "0" for j in range(n)) for i in range(n)) + "\n")
+        for regime in regimes:
+            target = os.path.join(out, "monomial-cycles", f"permutation-d{n // 2}-{name}-{regime}.json")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            result = subprocess.run([flowproof, "depth", source, "--regime", regime, "--seed", "0", "--out", target, "--json"],
+                                    check=True, capture_output=True, text=True)
+            assert json.loads(result.stdout)["witness"] == "monomial-cycles", (target, result.stdout)
+            print(target)
+
 def dyadic_gaussian(d, seed):
     """Gaussian entries rounded to multiples of 2^-20 and written as exact
     fractions, so the input is the same rational on every platform; det > 0."""
@@ -241,6 +259,7 @@ def main():
         membership_proofs(args.flowproof, args.out, tmp)
         rational_point_proofs(args.flowproof, args.out, tmp)
         positivstellensatz_proofs(args.flowproof, args.out, tmp)
+        monomial_cycle_proofs(args.flowproof, args.out, tmp)
     # Binary64 depth-3 certificates (Horn construction) on Gaussian inputs.
     # The layers come from OpenBLAS on one thread: byte-identical on the
     # same machine and library build, not necessarily on another CPU.

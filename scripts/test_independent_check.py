@@ -1027,3 +1027,23 @@ def test_cli(tmp_path):
     assert sum(l.startswith("FAIL ") for l in lines) == 3
     assert "duplicate" in r.stdout and "cannot read JSON" in r.stdout
     assert run().returncode == 2
+
+
+def perm(p):
+    return [[1 if p[i] == j else 0 for j in range(len(p))] for i in range(len(p))]
+
+
+def test_monomial_cycles():
+    w = {"type": "monomial-cycles"}
+    three = perm([0, 1, 2, 3, 4, 5, 6, 8, 9, 7])   # diag(I, P), P = two fixed points and a 3-cycle
+    for regime in ("positive", "signed"):
+        assert "monomial-cycles" in ok(cert("not-in-K2", 5, three, regime, witness=w))
+    two = perm([0, 1, 2, 3, 5, 4, 7, 6])            # (x-1)^4 against (x^2-1)^2: signs decide
+    ok(cert("not-in-K2", 4, two, "positive", witness=w))
+    rejected(cert("not-in-K2", 4, two, "signed", witness=w), "equal characteristic")
+    rejected(cert("not-in-K2", 3, identity(6), "positive", witness=w), "equal characteristic")
+    rejected(cert("not-in-K2", 2, perm([2, 3, 0, 1]), "signed", witness=w), "T11 is not monomial")
+    rejected(cert("not-in-K2", 2, [[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], witness=w), "not monomial")
+    wide = perm(list(range(17)) + [18, 19, 17] + list(range(20, 34)))
+    rejected(cert("not-in-K2", 17, wide, "signed", witness=w), "work budget")
+    ok(cert("not-in-K2", 17, wide, "positive", witness=w))

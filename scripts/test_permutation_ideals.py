@@ -17,13 +17,33 @@ pi = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(pi)
 
 
+def conjugates(p, d):
+    """The class of p by brute force: conjugation by every diag(P, Q), and inversion."""
+    images = set()
+    for q1 in itertools.permutations(range(d)):
+        for q2 in itertools.permutations(range(d)):
+            r = list(q1) + [d + x for x in q2]  # row i -> column p[i] becomes row r[i] -> column r[p[i]]
+            image = [0] * (2 * d)
+            for i in range(2 * d):
+                image[r[i]] = r[p[i]]
+            inverse = [0] * (2 * d)
+            for i, j in enumerate(image):
+                inverse[j] = i
+            images |= {tuple(image), tuple(inverse)}
+    return images
+
+
 def test_orbits_partition_the_even_permutations():
     for d in (1, 2, 3):
         reps = list(pi.orbit_representatives(d))
         assert sum(size for _, size in reps) == math.factorial(2 * d) // 2
         assert all(pi.parity(rep) == 0 for rep, _ in reps)
-        assert all(math.factorial(d) % size == 0 for _, size in reps)
         assert len({rep for rep, _ in reps}) == len(reps)
+        # The cycle-word key gives exactly the brute-force classes, each led by its least member.
+        for rep, size in reps:
+            members = conjugates(rep, d)
+            assert len(members) == size and min(members) == rep
+    assert [len(pi.orbit_representatives(d)) for d in (2, 3, 4)] == [5, 19, 76]
 
 
 def evaluate(poly_text, values):
@@ -147,3 +167,19 @@ def test_flowproof_only_counts_agree_with_the_full_enumeration(tmp_path):
         assert sum(counts.values()) == full["candidates"] == 12
         for depth in (1, 2, 3):
             assert counts.get(f"depth {depth} (flowproof)", 0) == full[f"provenDepth{depth}"], (regime, counts, full)
+
+
+def test_recorded_orbits_agree_on_each_class():
+    """The d = 3 and 4 records decide every orbit of diag(P, P) alone (67 and
+    898 of them, each proven by its own certificate); the depth must be the
+    same across each class of diag(P, Q) and inversion (docs/theory.md §2)."""
+    for path in sorted(glob.glob(os.path.join(pi.ROOT, "proofs", "permutations", "full-system", "d*-*", "*.outcomes"))):
+        depths = {}
+        for rep, (size, outcome) in pi.read_outcomes(path).items():
+            assert outcome.startswith("depth "), (path, rep, outcome)
+            p = tuple(int(c) for c in rep)
+            depths.setdefault(pi.class_key(p, len(p) // 2), set()).add(outcome.split()[1])
+        # Every class is there (278 at d = 5, where enumerating them takes 20 s).
+        d = int(os.path.basename(os.path.dirname(path))[1])
+        assert len(depths) == {3: 19, 4: 76, 5: 278}[d], path
+        assert all(len(found) == 1 for found in depths.values()), path

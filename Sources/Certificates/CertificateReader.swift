@@ -168,7 +168,8 @@ public enum CertificateReader {
         }
         let rowsOfM = d * (d - 1)
         // These need T⁻¹ (or V = (T⁻¹)22): refused before T is inverted.
-        if ["principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz", "full-system-ideal"].contains(type),
+        if ["principal-minors", "principal-minors-monomial", "charpoly-positivstellensatz", "full-system-ideal", "monomial-cycles"]
+            .contains(type),
             d > LowerBounds.maximumInverseD
         {
             throw CertificateError(
@@ -202,6 +203,8 @@ public enum CertificateReader {
                 throw CertificateError("witness.conclusion must be \"monomial\" or \"positive-coefficients\"")
             }
             return .fullSystemIdeal(conclusion: conclusion, cofactors: try idealCofactors(w["cofactors"], d: d))
+        case "monomial-cycles":
+            return .monomialCycles
         default:
             throw CertificateError("unknown witness type '\(type)'")
         }

@@ -129,6 +129,16 @@ public enum CertificateVerifier {
                 throw CertificateError(
                     "principal-minors-monomial: the other matrix does not have exactly one nonzero \(j)×\(j) principal minor")
             }
+        case .monomialCycles:
+            guard let a = MonomialCycles.cycles(b.t11) else { throw CertificateError("monomial-cycles: T11 is not monomial") }
+            guard let c = MonomialCycles.cycles(try blockV()) else { throw CertificateError("monomial-cycles: V is not monomial") }
+            guard let agree = MonomialCycles.canAgree(a, c, regime: regime) else {
+                throw CertificateError(
+                    "monomial-cycles: more than \(MonomialCycles.maximumSignedCycles) cycles on a side exceed the work budget")
+            }
+            guard !agree else {
+                throw CertificateError("monomial-cycles: some admissible signs give equal characteristic polynomials")
+            }
         case .t11ZeroSigned(let k, let y):
             guard b.t11.isZero else { throw CertificateError("t11-zero-signed: T11 is not zero") }
             let system = T11ZeroSystem(b)

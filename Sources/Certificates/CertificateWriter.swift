@@ -108,6 +108,8 @@ private func witnessJSON(_ w: NotInK2Witness) -> String {
         body = "\"j\": \(j), \"sign\": \(quoted(sign.rawValue))"
     case .principalMinorsMonomial(let j, let zero):
         body = "\"j\": \(j), \"zero\": \(quoted(zero.rawValue))"
+    case .monomialCycles:
+        body = ""
     case .t11ZeroSigned(let k, let y):
         body = "\"k\": \(k), \"y\": \(vectorJSON(y, number: \.description))"
     case .t11ZeroPositive(let y, let u, let w):
@@ -125,7 +127,7 @@ private func witnessJSON(_ w: NotInK2Witness) -> String {
         }
         body = "\"conclusion\": \(quoted(conclusion.rawValue)), \"cofactors\": [\n      " + list.joined(separator: ",\n      ") + "\n    ]"
     }
-    return "{\"type\": \(quoted(w.typeName)), \(body)}"
+    return body.isEmpty ? "{\"type\": \(quoted(w.typeName))}" : "{\"type\": \(quoted(w.typeName)), \(body)}"
 }
 
 /// Layer entries of binary64 certificates are written in C99 `%a` form.

@@ -99,6 +99,12 @@ public struct DepthAnalyzer: Sendable {
         if numeric, let witness = LowerBounds.positivstellensatzWitness(for: prepared, regime: regime) {
             return result(3, 3, nil, witness, evidence)
         }
+        // Cheap, but tried last so that matrices the multipliers prove keep
+        // their certificates (diag(I, 3-cycle ⊕ 1) at d = 4); it decides
+        // block-diagonal permutations they do not reach (d = 5).
+        if let witness = LowerBounds.monomialCyclesWitness(for: prepared, regime: regime) {
+            return result(3, 3, nil, witness, evidence)
+        }
         return result(2, 3, nil, nil, evidence)
     }
 

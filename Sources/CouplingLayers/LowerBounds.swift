@@ -37,6 +37,15 @@ public enum LowerBounds {
         }
     }
 
+    /// `T11` and `V` monomial with cycles that cannot give equal
+    /// characteristic polynomials (`MonomialCycles`, theory §4.3).
+    public static func monomialCyclesWitness(for prepared: PreparedMatrix, regime: Regime) -> NotInK2Witness? {
+        guard prepared.d <= maximumInverseD, let a = MonomialCycles.cycles(prepared.blocks.t11), let v = prepared.v,
+            let c = MonomialCycles.cycles(v), MonomialCycles.canAgree(a, c, regime: regime) == false
+        else { return nil }
+        return .monomialCycles
+    }
+
     /// The sign certificate: for some `j < d`, all `j×j` principal minors of
     /// one matrix `>= 0` (one `> 0`) and all of the other `<= 0`.
     /// In the signed regime only the monomial form applies: signs of the

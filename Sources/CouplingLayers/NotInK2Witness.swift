@@ -23,6 +23,11 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// nonzero polynomial in the scalings alone that cannot vanish
     /// (`FullSystemIdeal`, docs/certificate-format.md §6.8).
     case fullSystemIdeal(conclusion: FullSystemIdeal.Conclusion, cofactors: [IdealCofactorTerm])
+    /// `T11` and `V` monomial, with cycles whose characteristic polynomials
+    /// cannot agree for any admissible scalings (`MonomialCycles`,
+    /// docs/certificate-format.md §6.9). Nothing to carry: the check
+    /// recomputes the cycles.
+    case monomialCycles
 
     public var typeName: String {
         switch self {
@@ -32,6 +37,7 @@ public enum NotInK2Witness: Equatable, Sendable {
         case .t11ZeroPositive: return "t11-zero-positive"
         case .charPolyPositivstellensatz: return "charpoly-positivstellensatz"
         case .fullSystemIdeal: return "full-system-ideal"
+        case .monomialCycles: return "monomial-cycles"
         }
     }
 
@@ -39,7 +45,7 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// proves the positive statement.
     public func proves(in regime: Regime) -> Bool {
         switch self {
-        case .t11ZeroSigned, .principalMinorsMonomial, .charPolyPositivstellensatz: return true
+        case .t11ZeroSigned, .principalMinorsMonomial, .charPolyPositivstellensatz, .monomialCycles: return true
         case .principalMinors, .t11ZeroPositive: return regime == .positive
         case .fullSystemIdeal(let conclusion, _): return conclusion == .monomial || regime == .positive
         }

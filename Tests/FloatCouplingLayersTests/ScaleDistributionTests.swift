@@ -61,8 +61,9 @@ func distributionIsExactAndNoWorseThanFixedRules(k: Int) throws {
     #expect(ScaleDistribution.distribute(1, over: layers).map(\.D) == layers.map(\.D))
 }
 
-/// Above `svdLimit` the block norm comes from Lanczos, and the closed form
-/// still agrees with the structured condition number.
+/// Above `svdLimit` the block norm comes from Lanczos (stopped at
+/// `ScaleDistribution.tolerance`), and the closed form still agrees with the
+/// structured condition number to the digits the choice needs.
 @Test func closedFormAboveTheSVDLimit() throws {
     let d = FloatConditioningReport.svdLimit / 2 + 8
     let pair = randomPair(d: d, seed: 4, constantDiagonals: true, blockScale: 3)
@@ -70,5 +71,5 @@ func distributionIsExactAndNoWorseThanFixedRules(k: Int) throws {
     let sigma = 5.0
     let direct = FloatConditioningReport.condition(block: sigma * pair.D, diagonal: pair.C.map { $0 * sigma }, lower: false)
     let closed = upper.condition(scale: sigma, lower: false)
-    #expect(Swift.abs(closed - direct) <= 1e-9 * direct, "\(closed) vs \(direct)")
+    #expect(Swift.abs(closed - direct) <= 1e-6 * direct, "\(closed) vs \(direct)")
 }
