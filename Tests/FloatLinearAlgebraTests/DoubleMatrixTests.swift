@@ -94,3 +94,18 @@ import Testing
         #expect(PhaseOneSimplex.feasiblePoint(DoubleMatrix([[1, 1]]), [-1]) == nil)
     }
 }
+
+/// `dbdsqr` on the two diagonals gives the dense SVD's values.
+@Test func bidiagonalSingularValuesMatchTheDenseSVD() throws {
+    var source = GaussianMatrixSource(seed: 3)
+    for n in [1, 2, 7, 40] {
+        let diagonal = source.matrix(rows: n, columns: 1).entries
+        let superdiagonal = Array(source.matrix(rows: n, columns: 1).entries.prefix(n - 1))
+        let dense = DoubleMatrix(rows: n, columns: n) { i, j in i == j ? diagonal[i] : j == i + 1 ? superdiagonal[i] : 0 }
+        let fast = try #require(DoubleMatrix.bidiagonalSingularValues(diagonal: diagonal, superdiagonal: superdiagonal))
+        let reference = try #require(dense.singularValues)
+        #expect(zip(fast, reference).allSatisfy { Swift.abs($0 - $1) <= 1e-13 * reference[0] })
+    }
+    #expect(DoubleMatrix.bidiagonalSingularValues(diagonal: [], superdiagonal: []) == [])
+    #expect(DoubleMatrix.bidiagonalSingularValues(diagonal: [1, .nan], superdiagonal: [0]) == nil)
+}
