@@ -126,20 +126,27 @@ def singular_t11_product(d, rng):
     t = mul(mul(mul(lower(a1, b1), upper(c1, d1)), lower(a2, b2)), upper(c2, d2))
     return [[str(Fraction(x)) for x in row] for row in t]
 
+def permutation_source(tmp, name):
+    """The permutation matrix of `name` (row i has its 1 in column name[i]) as a text file in tmp."""
+    p = [int(c) for c in name]
+    source = os.path.join(tmp, f"permutation-{name}.txt")
+    with open(source, "w") as f:
+        f.write("\n".join(" ".join("1" if p[i] == j else "0" for j in range(len(p))) for i in range(len(p))) + "\n")
+    return source
+
+def depth_certificate(flowproof, source, regime, target):
+    """`flowproof depth` writing `target` (seed 0); its --json summary."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    return json.loads(subprocess.run([flowproof, "depth", source, "--regime", regime, "--seed", "0", "--out", target, "--json"],
+                                     check=True, capture_output=True, text=True).stdout)
+
 def rational_point_proofs(flowproof, out, tmp):
     """Depth 2 proven by exact factorizations that flowproof finds itself
     on degenerate solution sets (docs/theory.md 4c, successive snapping):
     signed permutations whose T11 has rank 1 (d = 3) or 2 (d = 4)."""
     for name in ("034125", "054321", "134520", "143250", "14356702"):
-        p = [int(c) for c in name]
-        n = len(p)
-        source = os.path.join(tmp, f"permutation-{name}.txt")
-        with open(source, "w") as f:
-            f.write("\n".join(" ".join("1" if p[i] == j else "0" for j in range(n)) for i in range(n)) + "\n")
-        target = os.path.join(out, "permutations", "rational-point", f"signed-d{n // 2}-{name}.json")
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        result = json.loads(subprocess.run([flowproof, "depth", source, "--regime", "signed", "--seed", "0", "--out", target,
-                                            "--json"], check=True, capture_output=True, text=True).stdout)
+        target = os.path.join(out, "permutations", "rational-point", f"signed-d{len(name) // 2}-{name}.json")
+        result = depth_certificate(flowproof, permutation_source(tmp, name), "signed", target)
         assert result["outcome"] == "proven depth 2" and result["membership"] is None, (target, result)
         print(target)
 
@@ -170,14 +177,9 @@ def positivstellensatz_proofs(flowproof, out, tmp):
     # Signed regime: squares of monomials. diag(P, I), P = 1 + a 3-cycle, lies on
     # the boundary of K_2 (numerical residual 7e-11) yet sigma = 2 sum w_i^2 w_j^2.
     for name in ("01234675", "02314567"):
-        p = [int(c) for c in name]
-        source = os.path.join(tmp, f"permutation-d4-{name}.txt")
-        with open(source, "w") as f:
-            f.write("\n".join(" ".join("1" if p[i] == j else "0" for j in range(8)) for i in range(8)) + "\n")
         target = os.path.join(out, "positivstellensatz", f"permutation-d4-{name}-signed.json")
-        result = subprocess.run([flowproof, "depth", source, "--regime", "signed", "--seed", "0", "--out", target, "--json"],
-                                check=True, capture_output=True, text=True)
-        assert json.loads(result.stdout)["witness"] == "charpoly-positivstellensatz", (target, result.stdout)
+        result = depth_certificate(flowproof, permutation_source(tmp, name), "signed", target)
+        assert result["witness"] == "charpoly-positivstellensatz", (target, result)
         print(target)
 
 def monomial_cycle_proofs(flowproof, out, tmp):
@@ -185,17 +187,10 @@ def monomial_cycle_proofs(flowproof, out, tmp):
     diag(I, P) at d = 5 with P two fixed points and a 3-cycle, which the
     numerical search calls "in K_2 numerically" (both regimes)."""
     for name, regimes in (("0123456897", ("positive", "signed")),):
-        p = [int(c) for c in name]
-        n = len(p)
-        source = os.path.join(tmp, f"permutation-{name}.txt")
-        with open(source, "w") as f:
-            f.write("\n".join(" ".join("1" if p[i] == j else "0" for j in range(n)) for i in range(n)) + "\n")
+        source = permutation_source(tmp, name)
         for regime in regimes:
-            target = os.path.join(out, "monomial-cycles", f"permutation-d{n // 2}-{name}-{regime}.json")
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            result = subprocess.run([flowproof, "depth", source, "--regime", regime, "--seed", "0", "--out", target, "--json"],
-                                    check=True, capture_output=True, text=True)
-            assert json.loads(result.stdout)["witness"] == "monomial-cycles", (target, result.stdout)
+            target = os.path.join(out, "monomial-cycles", f"permutation-d{len(name) // 2}-{name}-{regime}.json")
+            assert depth_certificate(flowproof, source, regime, target)["witness"] == "monomial-cycles", target
             print(target)
 
 def dyadic_gaussian(d, seed):

@@ -120,24 +120,14 @@ enum Similarity {
             if k > 1 { mk = mk * m; nk = nk * n }
             guard mk.trace == nk.trace else { return nil }
         }
-        // vec(P) row-major: (MP − PN)[i][j] = Σ_k M[i][k]P[k][j] − Σ_k P[i][k]N[k][j].
-        var system = RationalMatrix.zero(d * d, d * d)
-        for i in 0..<d {
-            for j in 0..<d {
-                for k in 0..<d {
-                    system[i * d + j, k * d + j] = system[i * d + j, k * d + j] + m[i, k]
-                    system[i * d + j, i * d + k] = system[i * d + j, i * d + k] - n[k, j]
-                }
-            }
-        }
+        // vec(P) row-major: the map P ↦ MP − PN.
+        let (left, right) = (LinearMap.left(m), LinearMap.right(n))
+        let system = RationalMatrix(rows: d * d, columns: d * d) { left[$0][$1] - right[$0][$1] }
         let basis = system.kernelBasis()
         let nullity = basis.columns
         guard nullity > 0 else { return nil }
-        var combinations: [[Int]] = (0..<nullity).map { c in (0..<nullity).map { $0 == c ? 1 : 0 } }
-        combinations.append(Array(repeating: 1, count: nullity))
-        var rng = SeededGenerator(seed: 0x4b32)
-        for _ in 0..<32 { combinations.append((0..<nullity).map { _ in rng.int(in: -3...3) }) }
-        for coefficients in combinations {
+        // The leading zero combination gives P = 0, which the determinant skips.
+        for coefficients in LinearMap.combinations(nullity, seed: 0x4b32, random: 32) {
             let p = RationalMatrix(rows: d, columns: d) { i, j in
                 var s = Rational.zero
                 for (c, a) in coefficients.enumerated() where a != 0 { s = s + Rational(a) * basis[i * d + j, c] }

@@ -88,7 +88,7 @@ enum NullSpaceConstruction {
         let freeW = RationalMatrix(rows: 2 * m, columns: m) { i, c in i < m ? leftQ11[i][c] : rightR22[i - m][c] }.kernelBasis()
         let xSystem = RationalMatrix(rows: 2 * m, columns: m) { i, c in i < m ? rightQ11[i][c] : leftR22[i - m][c] }
         let freeX = xSystem.kernelBasis()
-        for coefficients in LinearMap.combinations(kernel.columns) {
+        for coefficients in LinearMap.combinations(kernel.columns, seed: 0x6e73, random: 16) {
             let vector = (0..<(2 * m)).map { i in
                 coefficients.enumerated().reduce(particular[i]) { $0 + Rational($1.element) * kernel[i, $1.offset] }
             }
@@ -107,47 +107,10 @@ enum NullSpaceConstruction {
             let fit = RationalMatrix(rows: m, columns: columns.count) { columns[$1][$0] }
             guard let s = columns.isEmpty ? (target.allSatisfy(\.isZero) ? [] : nil) : fit.particularSolution(target) else { continue }
             var (x, w) = (x0m, w0)
-            for (k, direction) in directionsX.enumerated() { x = x + direction.map { $0 * s[k] } }
-            for (k, direction) in directionsW.enumerated() { w = w + direction.map { $0 * s[directionsX.count + k] } }
+            for (k, direction) in directionsX.enumerated() { x = x + s[k] * direction }
+            for (k, direction) in directionsW.enumerated() { w = w + s[directionsX.count + k] * direction }
             return UnipotentProduct(pairs: [(x, p), (z, w)], g1: delta1.map(\.reciprocal), g2: delta2.map(\.reciprocal))
         }
         return nil
-    }
-}
-
-/// Coefficient rows of linear maps on `d×d` matrices in row-major order.
-private enum LinearMap {
-    /// `M ↦ A·M`: row `(i, j)` has `A[i][l]` at column `(l, j)`.
-    static func left(_ a: RationalMatrix) -> [[Rational]] {
-        let d = a.rows
-        return (0..<(d * d)).map { e in
-            var row = [Rational](repeating: .zero, count: d * d)
-            for l in 0..<d { row[l * d + e % d] = a[e / d, l] }
-            return row
-        }
-    }
-
-    /// `M ↦ M·B`: row `(i, j)` has `B[l][j]` at column `(i, l)`.
-    static func right(_ b: RationalMatrix) -> [[Rational]] {
-        let d = b.rows
-        return (0..<(d * d)).map { e in
-            var row = [Rational](repeating: .zero, count: d * d)
-            for l in 0..<d { row[(e / d) * d + l] = b[l, e % d] }
-            return row
-        }
-    }
-
-    static func unit(_ i: Int, _ n: Int) -> [Rational] { (0..<n).map { $0 == i ? .one : .zero } }
-
-    /// Kernel coefficients tried in order: none, each basis vector, all of
-    /// them, then small integer combinations from a fixed seed.
-    static func combinations(_ n: Int) -> [[Int]] {
-        var out: [[Int]] = [[Int](repeating: 0, count: n)]
-        guard n > 0 else { return out }
-        out += (0..<n).map { c in (0..<n).map { $0 == c ? 1 : 0 } }
-        out.append([Int](repeating: 1, count: n))
-        var rng = SeededGenerator(seed: 0x6e73)
-        for _ in 0..<16 { out.append((0..<n).map { _ in rng.int(in: -3...3) }) }
-        return out
     }
 }
