@@ -7,11 +7,15 @@ necessary), this script asks Singular, an external computer-algebra system
 used as an untrusted oracle, about the full depth-2 system of
 docs/certificate-format.md §6.8:
 
-- a Groebner basis containing 1, a monomial, or (regime positive) a
-  polynomial with coefficients of one sign in the scaling variables only,
-  gives a `full-system-ideal` witness; Singular's `lift` supplies the
-  cofactors, or, when it runs out of time, exact linear algebra on the
-  graded pieces of the system (`graded_lift`, python-flint);
+- first without Singular: the targets 1 and (regime positive) sums of two
+  monomials of degree <= 2 in the scaling variables, such as
+  `delta_3 + 1/epsilon_0`, with cofactors by exact linear algebra on the
+  graded pieces of the system (`GradedSystem`, python-flint), give a
+  `full-system-ideal` witness;
+- then a Groebner basis containing 1, a monomial, or (regime positive) a
+  polynomial with coefficients of one sign in the scaling variables only;
+  Singular's `lift` supplies the cofactors, or, when it runs out of time,
+  `GradedSystem` does;
 - otherwise scalings of +-1 (positive: all +1) are tried, the remaining
   system is cut down greedily by fixing X and W entries to small integers
   while it stays consistent, and a rational point gives an exact depth-2
@@ -194,6 +198,49 @@ def fmt(q):
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
+def graded_refutation(t, regime):
+    """A full-system-ideal witness found without Singular, or None.
+
+    The targets tried, each by GradedSystem.lift: 1, then (regime positive)
+    m + m' for monomials m, m' of degree <= 2 in the scaling variables
+    (delta_i, epsilon_i and their inverses) of equal weight and with no
+    variable in common, such as delta_3 + 1/epsilon_0 or delta_1 delta_2 +
+    1/(epsilon_0 epsilon_2). Those are the forms Singular's eliminations gave
+    at d <= 4 (1 for every signed orbit; of the 310 positive ones, 226 were
+    1, 68 sums of two variables and 16 of two products), and at d = 5 the
+    lift finds them in seconds to a minute where a Groebner basis of the
+    70-variable system runs for more than a minute."""
+    import numpy as np
+
+    d = len(t) // 2
+    index = {v: k for k, v in enumerate(names(d))}
+    system = GradedSystem([parse(e, index) for e in equations(t)], len(index))
+    one = Fraction(1)
+    targets = [{(): one}]
+    if regime == "positive":
+        scalings = [index[v] for v in names(d)[2 * d * d:]]
+        inverse = {index[f"{v}{i}"]: index[f"i{v}{i}"] for v in "ab" for i in range(d)}
+        inverse.update({k: v for v, k in inverse.items()})
+        monomials = [()] + [((u, 1),) for u in scalings]
+        monomials += [((u, 1), (v, 1)) if u != v else ((u, 2),)
+                      for u, v in itertools.combinations_with_replacement(scalings, 2) if inverse[u] != v]
+        by_weight = {}
+        for m in monomials:
+            by_weight.setdefault(tuple(np.round(system.weight(m), 9)), []).append(m)
+        targets += [{m: one, n: one} for group in by_weight.values() for m, n in itertools.combinations(group, 2)
+                    if not {v for v, _ in m} & {v for v, _ in n}]
+    # Degree by degree across the targets: the right one usually has low-degree
+    # cofactors. At the top degree only 1: a lift there takes minutes at d = 5
+    # (1 for `1254678093` needs it, 53 terms of degree <= 4).
+    for bound in range(system.top + 1):
+        for target in targets if bound < system.top else targets[:1]:
+            cofactors = system.lift(target, [bound])
+            if cofactors:
+                return {"type": "full-system-ideal", "conclusion": "monomial" if len(target) == 1 else "positive-coefficients",
+                        "cofactors": [[k, [list(v) for v in mono], fmt(c)] for (k, mono), c in sorted(cofactors.items())]}
+    return None
+
+
 def refutation(t, regime, timeout):
     """A full-system-ideal witness, or None."""
     d = len(t) // 2
@@ -232,7 +279,7 @@ int k; for (k=1;k<=nrows(M);k++) { if (M[k,1]!=0) { print("COF "+string(k-1)+" "
     if not terms:
         # Singular's lift ran out of time (at d = 4 it can take minutes where
         # the elimination took 0.4 s): linear algebra on the graded pieces.
-        cofactors = graded_lift([parse(e, index) for e in eqs], p, len(index))
+        cofactors = GradedSystem([parse(e, index) for e in eqs], len(index)).lift(p)
         terms = [[k, [list(v) for v in mono], fmt(c)] for (k, mono), c in sorted(cofactors.items())] if cofactors else []
     if not terms:
         return None
@@ -243,99 +290,172 @@ int k; for (k=1;k<=nrows(M);k++) { if (M[k,1]!=0) { print("COF "+string(k-1)+" "
     return {"type": "full-system-ideal", "conclusion": conclusion, "cofactors": terms}
 
 
-def graded_lift(polys, target, n, monomial_budget=300_000, unknown_budget=6000):
-    """{(k, monomial): c} with sum c*monomial*polys[k] == target exactly, or None.
+class GradedSystem:
+    """The e_k of a permutation with cofactors by linear algebra (no Singular).
 
-    Every e_k of a permutation is homogeneous for a grading of rank 7 or so
-    (weights making all terms of each polynomial, the constant 1 included,
-    equal), so the cofactor of e_k only needs the monomials of weight
-    wt(target) - wt(e_k). For degree bounds D = 1, 2, ... the linear system
-    on those coefficients is tested for consistency modulo a prime, then a
-    nonsingular square part (pivots modulo the prime) is solved over Q with
-    FLINT, and the solution is kept only if the expansion equals the target."""
-    import flint  # python-flint: exact and modular matrices
-    import numpy as np
+    Every e_k of a permutation is homogeneous for a grading of rank 7 to 9
+    at d = 3..5 (weights making all terms of each polynomial, the constant 1
+    included, equal), so the ideal is homogeneous too: a target in it has
+    cofactors of e_k among the monomials of weight wt(target) - wt(e_k)
+    alone, and a target that is not homogeneous is in it only if each of
+    its homogeneous parts is. For degree bounds D = 0, 1, ... the linear
+    system on those coefficients is pruned, tested for consistency modulo a
+    prime, then a nonsingular square part (pivots modulo the prime) is
+    solved over Q with FLINT, and the solution is kept only if the expansion
+    equals the target. The monomial budget allows degree 4 at d = 4, 5
+    (1.15 million monomials at d = 5, 5 s to set up)."""
 
-    def vector(m):
-        v = [0] * n
+    def __init__(self, polys, n, monomial_budget=1_200_000):
+        import flint  # python-flint: exact and modular matrices
+        import numpy as np
+
+        self.polys, self.n = polys, n
+        differences = [[a - b for a, b in zip(self.vector(m), self.vector(next(iter(q))))] for q in polys for m in q]
+        form, rank = flint.fmpq_mat(len(differences), n, [x for row in differences for x in row]).rref()
+        pivots = [next(j for j in range(n) if form[i, j] != 0) for i in range(rank)]
+        self.weights = np.zeros((n, n - rank))
+        for f, free in enumerate(j for j in range(n) if j not in pivots):
+            self.weights[free, f] = 1
+            for i, j in enumerate(pivots):
+                self.weights[j, f] = -float(Fraction(int(form[i, free].p), int(form[i, free].q)))
+        self.top = 1
+        while math.comb(n + self.top + 1, self.top + 1) <= monomial_budget:
+            self.top += 1
+        monomials = [c for degree in range(self.top + 1) for c in itertools.combinations_with_replacement(range(n), degree)]
+        self.exponents = np.zeros((len(monomials), n), dtype=np.int16)
+        for i, c in enumerate(monomials):
+            for v in c:
+                self.exponents[i, v] += 1
+        self.grades = self.exponents @ self.weights
+        self.fitting_cache = {}
+
+    def vector(self, m):
+        v = [0] * self.n
         for var, e in m:
             v[var] = e
         return v
 
-    differences = [[a - b for a, b in zip(vector(m), vector(next(iter(q))))] for q in polys + [target] for m in q]
-    form, rank = flint.fmpq_mat(len(differences), n, [x for row in differences for x in row]).rref()
-    pivots = [next(j for j in range(n) if form[i, j] != 0) for i in range(rank)]
-    weights = np.zeros((n, n - rank))
-    for f, free in enumerate(j for j in range(n) if j not in pivots):
-        weights[free, f] = 1
-        for i, j in enumerate(pivots):
-            weights[j, f] = -float(Fraction(int(form[i, free].p), int(form[i, free].q)))
-    top = 1
-    while math.comb(n + top + 1, top + 1) <= monomial_budget:
-        top += 1
-    monomials = [c for degree in range(top + 1) for c in itertools.combinations_with_replacement(range(n), degree)]
-    exponents = np.zeros((len(monomials), n), dtype=np.int16)
-    for i, c in enumerate(monomials):
-        for v in c:
-            exponents[i, v] += 1
-    grades, degrees = exponents @ weights, exponents.sum(axis=1)
-    wt = lambda q: np.array(vector(next(iter(q)))) @ weights
-    # The monomials of the right weight for each cofactor, whatever the degree bound.
-    fitting = [np.nonzero(np.all(np.abs(grades - (wt(target) - wt(q))) < 1e-9, axis=1))[0] for q in polys]
-    prime = 2 ** 31 - 1
-    for bound in range(top + 1):
-        columns = [(k, i) for k, found in enumerate(fitting) for i in found[degrees[found] <= bound]]
-        if len(columns) > unknown_budget:
+    def weight(self, m):
+        return self.vector(m) @ self.weights
+
+    def homogeneous(self, q):
+        first = self.weight(next(iter(q)))
+        return all(abs(self.weight(m) - first).max() < 1e-9 for m in q)
+
+    @staticmethod
+    def pruned(entries, rhs):
+        """The entries (row, column, value) left once every unknown that is
+        alone in an equation with zero right-hand side is set to 0, repeatedly
+        (at d = 5 this keeps about 12% of the unknowns and 5% of the
+        equations), or None when an equation of the target loses all its
+        unknowns. A column is a monomial times one e_k, so its entries are in
+        distinct rows and never cancel."""
+        by_row, by_column = {}, {}
+        for r, c, _ in entries:
+            by_row.setdefault(r, set()).add(c)
+            by_column.setdefault(c, []).append(r)
+        stack, dead = [r for r, cs in by_row.items() if len(cs) == 1 and r not in rhs], set()
+        while stack:
+            r = stack.pop()
+            if len(by_row[r]) != 1:
+                continue
+            c = by_row[r].pop()
+            dead.add(c)
+            for other in by_column[c]:
+                by_row[other].discard(c)
+                if len(by_row[other]) == 1 and other not in rhs:
+                    stack.append(other)
+        if any(not by_row.get(r) for r in rhs):
             return None
-        rows, entries = {}, []
-        for c, (k, i) in enumerate(columns):
-            for m, v in polys[k].items():
-                key = tuple((exponents[i] + vector(m)).tolist())
-                entries.append((rows.setdefault(key, len(rows)), c, v))
-        rhs = {rows.setdefault(tuple(vector(m)), len(rows)): v for m, v in target.items()}
-        modular = lambda v: v.numerator * pow(v.denominator, -1, prime) % prime
-        a = flint.nmod_mat(len(rows), len(columns) + 1, prime)
-        for r, c, v in entries:
-            a[r, c] = (int(a[r, c]) + modular(v)) % prime
-        for r, v in rhs.items():
-            a[r, len(columns)] = modular(v)
-        reduced, rank = a.rref()
-        used = [next(j for j in range(len(columns) + 1) if int(reduced[i, j])) for i in range(rank)]
-        if used and used[-1] == len(columns):
-            continue  # the right-hand side is a pivot: no cofactors of this degree
-        transposed = flint.nmod_mat(len(used), len(rows), prime)
-        position = {c: i for i, c in enumerate(used)}
-        for r, c, v in entries:
-            if c in position:
-                transposed[position[c], r] = (int(transposed[position[c], r]) + modular(v)) % prime
-        reduced, count = transposed.rref()
-        equations = [next(j for j in range(len(rows)) if int(reduced[i, j])) for i in range(count)]
-        row = {r: i for i, r in enumerate(equations)}
-        square, b = flint.fmpq_mat(count, count), flint.fmpq_mat(count, 1)
-        for r, c, v in entries:
-            if r in row and c in position:
-                square[row[r], position[c]] += flint.fmpq(v.numerator, v.denominator)
-        for r, v in rhs.items():
-            if r in row:
-                b[row[r], 0] = flint.fmpq(v.numerator, v.denominator)
-        x = square.solve(b)
-        solution = {}
-        for c, i in position.items():
-            if x[i, 0] != 0:
-                k, m = columns[c]
-                mono = tuple((v, int(e)) for v, e in enumerate(exponents[m]) if e)
-                solution[(k, mono)] = Fraction(int(x[i, 0].p), int(x[i, 0].q))
-        total = {}
-        for (k, mono), c in solution.items():
-            for m, v in polys[k].items():
-                product = dict(mono)
-                for var, e in m:
-                    product[var] = product.get(var, 0) + e
-                key = tuple(sorted(product.items()))
-                total[key] = total.get(key, 0) + c * v
-        if {m: v for m, v in total.items() if v} == target:
-            return solution
-    return None
+        return [(r, c, v) for r, c, v in entries if c not in dead]
+
+    def fitting(self, wt, bound):
+        """For each e_k, the monomials of weight wt - wt(e_k) and degree <= bound
+        (a prefix of the monomials, which go by degree)."""
+        import numpy as np
+
+        key = (tuple(np.round(wt, 9)), bound)
+        if key not in self.fitting_cache:
+            grades = self.grades[:math.comb(self.n + bound, bound)]
+            self.fitting_cache[key] = [np.nonzero(np.all(np.abs(grades - (wt - self.weight(next(iter(q))))) < 1e-9, axis=1))[0]
+                                       for q in self.polys]
+        return self.fitting_cache[key]
+
+    def lift(self, target, bounds=None, unknown_budget=10_000):
+        """{(k, monomial): c} with sum c*monomial*polys[k] == target exactly and
+        cofactor degrees within one of `bounds` (default: each up to the top), or
+        None (also for a target that is not homogeneous: try its parts)."""
+        import flint
+
+        if not self.homogeneous(target):
+            return None
+        polys, exponents = self.polys, self.exponents
+        prime = 2 ** 31 - 1
+        for bound in range(self.top + 1) if bounds is None else bounds:
+            fitting = self.fitting(self.weight(next(iter(target))), bound)
+            columns = [(k, i) for k, found in enumerate(fitting) for i in found]
+            rows, entries = {}, []
+            for c, (k, i) in enumerate(columns):
+                for m, v in polys[k].items():
+                    key = tuple((exponents[i] + self.vector(m)).tolist())
+                    entries.append((rows.setdefault(key, len(rows)), c, v))
+            rhs = {rows.setdefault(tuple(self.vector(m)), len(rows)): v for m, v in target.items()}
+            entries = self.pruned(entries, rhs)
+            if entries is None:
+                continue  # a monomial of the target is out of reach at this degree
+            kept_rows = sorted({r for r, _, _ in entries} | set(rhs))
+            kept_columns = sorted({c for _, c, _ in entries})
+            if len(kept_columns) > unknown_budget:
+                return None
+            row_of = {r: i for i, r in enumerate(kept_rows)}
+            column_of = {c: i for i, c in enumerate(kept_columns)}
+            columns = [columns[c] for c in kept_columns]
+            entries = [(row_of[r], column_of[c], v) for r, c, v in entries]
+            rhs = {row_of[r]: v for r, v in rhs.items()}
+            height = len(kept_rows)
+            modular = lambda v: v.numerator * pow(v.denominator, -1, prime) % prime
+            a = flint.nmod_mat(height, len(columns) + 1, prime)
+            for r, c, v in entries:
+                a[r, c] = (int(a[r, c]) + modular(v)) % prime
+            for r, v in rhs.items():
+                a[r, len(columns)] = modular(v)
+            reduced, rank = a.rref()
+            used = [next(j for j in range(len(columns) + 1) if int(reduced[i, j])) for i in range(rank)]
+            if used and used[-1] == len(columns):
+                continue  # the right-hand side is a pivot: no cofactors of this degree
+            transposed = flint.nmod_mat(len(used), height, prime)
+            position = {c: i for i, c in enumerate(used)}
+            for r, c, v in entries:
+                if c in position:
+                    transposed[position[c], r] = (int(transposed[position[c], r]) + modular(v)) % prime
+            reduced, count = transposed.rref()
+            equations = [next(j for j in range(height) if int(reduced[i, j])) for i in range(count)]
+            row = {r: i for i, r in enumerate(equations)}
+            square, b = flint.fmpq_mat(count, count), flint.fmpq_mat(count, 1)
+            for r, c, v in entries:
+                if r in row and c in position:
+                    square[row[r], position[c]] += flint.fmpq(v.numerator, v.denominator)
+            for r, v in rhs.items():
+                if r in row:
+                    b[row[r], 0] = flint.fmpq(v.numerator, v.denominator)
+            x = square.solve(b)
+            solution = {}
+            for c, i in position.items():
+                if x[i, 0] != 0:
+                    k, m = columns[c]
+                    mono = tuple((v, int(e)) for v, e in enumerate(exponents[m]) if e)
+                    solution[(k, mono)] = Fraction(int(x[i, 0].p), int(x[i, 0].q))
+            total = {}
+            for (k, mono), c in solution.items():
+                for m, v in polys[k].items():
+                    product = dict(mono)
+                    for var, e in m:
+                        product[var] = product.get(var, 0) + e
+                    key = tuple(sorted(product.items()))
+                    total[key] = total.get(key, 0) + c * v
+            if {m: v for m, v in total.items() if v} == target:
+                return solution
+        return None
 
 
 def unit_scalings(signs, d):
@@ -343,10 +463,64 @@ def unit_scalings(signs, d):
     return [f"a{i}-({signs[i]})" for i in range(d)] + [f"b{i}-({signs[d + i]})" for i in range(d)]
 
 
+def balanced_blocks(p, d):
+    """The points 0..2d-1 split into groups of cycles of p, each with as many
+    upper points (< d) as lower ones and no such proper subgroup. p maps each
+    group to itself, so after relabeling T is the direct sum of the groups'
+    permutations, and direct sums of their factorizations factor T."""
+    seen, cycles = [False] * len(p), []
+    for start in range(len(p)):
+        cycle, i = [], start
+        while not seen[i]:
+            seen[i] = True
+            cycle.append(i)
+            i = p[i]
+        if cycle:
+            cycles.append(cycle)
+    balanced = lambda group: sum(1 if x < d else -1 for cycle in group for x in cycle) == 0
+    done, todo = [], [cycles]
+    while todo:
+        group = todo.pop()
+        part = next((sub for r in range(1, len(group)) for sub in itertools.combinations(group, r) if balanced(sub)), None)
+        if part is None:
+            done.append(sorted(x for cycle in group for x in cycle))
+        else:
+            todo += [list(part), [c for c in group if c not in part]]
+    return sorted(done)
+
+
+def block_zeros(blocks, d):
+    """Singular equations setting the X and W entries that couple two blocks to
+    0 (x_il: lower point d + i, upper point l; w_lj: upper l, lower d + j)."""
+    block = {x: k for k, group in enumerate(blocks) for x in group}
+    return [f"x{i}_{l}" for i in range(d) for l in range(d) if block[d + i] != block[l]] + \
+        [f"w{l}_{j}" for l in range(d) for j in range(d) if block[l] != block[d + j]]
+
+
 def rational_point(t, regime, rng, timeout, tries=4):
-    """Exact (X, W, delta, epsilon) of a depth-2 factorization, or None."""
+    """Exact (X, W, delta, epsilon) of a depth-2 factorization, or None.
+
+    When T is a direct sum (balanced_blocks), direct sums of factorizations
+    are searched first: the same system with the entries across blocks set
+    to 0, which Singular treats in pieces (in the positive regime only when
+    every block is an even permutation). At d = 5 that found a point for
+    `1032547896` (signed) in 1.4 s where the whole system gave none in 60 s."""
     d = len(t) // 2
-    eqs = equations(t)
+    p = [row.index(1) for row in t]
+    blocks = balanced_blocks(p, d)
+    # Positive layers have det > 0, so in that regime every block must be even.
+    even = all(not parity([group.index(p[x]) for x in group]) for group in blocks)
+    split = len(blocks) > 1 and (regime == "signed" or even)
+    systems = ([equations(t) + block_zeros(blocks, d)] if split else []) + [equations(t)]
+    for eqs in systems:
+        point = rational_point_of(eqs, regime, d, rng, timeout, tries)
+        if point:
+            return point
+    return None
+
+
+def rational_point_of(eqs, regime, d, rng, timeout, tries):
+    """A rational zero of eqs with scalings of the regime's signs, or None."""
     if regime == "positive":
         patterns = [(1,) * (2 * d)]
     else:
@@ -477,7 +651,7 @@ def classify(p, regime, out, flowproof, timeout, flowproof_only=False):
         name = os.path.join(out, f"{regime}-d{d}-{''.join(map(str, p))}.json")
 
         def lower():
-            witness = refutation(t, regime, timeout)
+            witness = graded_refutation(t, regime) or refutation(t, regime, timeout)
             if witness:
                 c = certificate(t, regime, {"depth": 3, "layers": decomposed(f.name, regime, flowproof), "witness": witness})
                 if write_checked(c, name, flowproof):

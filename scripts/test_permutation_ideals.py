@@ -132,13 +132,80 @@ def test_graded_lift_cofactors_expand_to_the_target():
     index = {v: k for k, v in enumerate(names)}
     polys = [pi.parse(e, index) for e in pi.equations(t)]
     target = pi.parse("b1+ia2", index)
-    cofactors = pi.graded_lift(polys, target, len(names))
+    system = pi.GradedSystem(polys, len(names))
+    cofactors = system.lift(target)
     assert cofactors
     for _ in range(3):
         point = [Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in names]
         combined = sum(c * value({mono: 1}, point) * value(polys[k], point) for (k, mono), c in cofactors.items())
         assert combined == value(target, point)
-    assert pi.graded_lift(polys, pi.parse("b1-1", index), len(names)) is None
+    assert system.lift(pi.parse("b1-1", index)) is None
+
+
+def test_pruning_zeroes_only_forced_unknowns():
+    """Row 0 holds one unknown with right-hand side 0, so column 0 is forced
+    to 0, then column 1 (alone in row 1); columns 2 and 3 share rows 2 and 3
+    and stay. When the target's row loses every unknown there is nothing to
+    solve."""
+    entries = [(0, 0, 1), (1, 0, 2), (1, 1, 1), (2, 1, 1), (2, 2, 3), (2, 3, 1), (3, 2, 1), (3, 3, 1)]
+    assert pi.GradedSystem.pruned(entries, {3: 1}) == [(2, 2, 3), (2, 3, 1), (3, 2, 1), (3, 3, 1)]
+    assert pi.GradedSystem.pruned(entries, {4: 1}) is None
+    # Without a lonely row nothing is pruned.
+    square = [(0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, -1)]
+    assert pi.GradedSystem.pruned(square, {0: 1}) == square
+
+
+def test_balanced_blocks_split_direct_sums():
+    """Over every even permutation at d = 3: the groups partition the points,
+    p maps each to itself, each has as many upper as lower points, and no
+    proper union of its cycles does. Two d = 5 cases by hand."""
+    d = 3
+    for p in itertools.permutations(range(2 * d)):
+        if pi.parity(p):
+            continue
+        blocks = pi.balanced_blocks(p, d)
+        assert sorted(x for group in blocks for x in group) == list(range(2 * d))
+        for group in blocks:
+            assert {p[x] for x in group} == set(group)
+            assert 2 * sum(x < d for x in group) == len(group)
+            cycles = {frozenset(cycle_through(p, x)) for x in group}
+            for r in range(1, len(cycles)):
+                for sub in itertools.combinations(cycles, r):
+                    assert 2 * sum(x < d for c in sub for x in c) != sum(len(c) for c in sub), (p, group, sub)
+    # Two swaps and a 4-cycle on the lower half, plus a swap across the halves.
+    assert pi.balanced_blocks((1, 0, 3, 2, 5, 4, 7, 8, 9, 6), 5) == [[0, 1, 2, 3, 6, 7, 8, 9], [4, 5]]
+    # Two 5-cycles, with 3 and 2 upper points: one block.
+    assert pi.balanced_blocks((1, 2, 5, 4, 6, 7, 8, 0, 9, 3), 5) == [list(range(10))]
+
+
+def cycle_through(p, x):
+    cycle, i = [x], p[x]
+    while i != x:
+        cycle.append(i)
+        i = p[i]
+    return cycle
+
+
+def test_graded_refutations_pass_flowproof_verify(tmp_path):
+    """graded_refutation finds, without Singular, witnesses where Singular's
+    Groebner bases found them at d = 3 (`045312` positive: delta_1 +
+    1/epsilon_1; `134052` signed: 1), flowproof verify accepts them in a
+    depth-3 certificate and rejects a tampered cofactor; `034125`, depth 2
+    in the signed regime, gets none."""
+    flowproof = flowproof_binary()
+    cases = [((0, 4, 5, 3, 1, 2), "positive", "positive-coefficients"), ((1, 3, 4, 0, 5, 2), "signed", "monomial")]
+    for p, regime, conclusion in cases:
+        t = pi.matrix(p)
+        witness = pi.graded_refutation(t, regime)
+        assert witness and witness["conclusion"] == conclusion, (p, regime)
+        source = tmp_path / "t.txt"
+        source.write_text("\n".join(" ".join(map(str, row)) for row in t) + "\n")
+        c = pi.certificate(t, regime, {"depth": 3, "layers": pi.decomposed(str(source), regime, flowproof), "witness": witness})
+        assert pi.write_checked(c, str(tmp_path / "c.json"), flowproof), (p, regime)
+        # One cofactor changed: the expansion no longer has the target's form.
+        witness["cofactors"][0][2] = pi.fmt(Fraction(witness["cofactors"][0][2]) * 2)
+        assert not pi.write_checked(c, str(tmp_path / "tampered.json"), flowproof)
+    assert pi.graded_refutation(pi.matrix((0, 3, 4, 1, 2, 5)), "signed") is None
 
 
 def flowproof_binary():
