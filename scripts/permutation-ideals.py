@@ -67,6 +67,20 @@ def parity(p):
     return s
 
 
+def cycles(p):
+    """The cycles of the permutation p, each from its least point, in order of that point."""
+    seen, out = [False] * len(p), []
+    for start in range(len(p)):
+        cycle, i = [], start
+        while not seen[i]:
+            seen[i] = True
+            cycle.append(i)
+            i = p[i]
+        if cycle:
+            out.append(cycle)
+    return out
+
+
 def class_key(p, d):
     """What conjugation by diag(P, Q) and inversion leave of the permutation p of 2d.
 
@@ -78,15 +92,7 @@ def class_key(p, d):
     def least_rotation(word):
         return min(word[k:] + word[:k] for k in range(len(word)))
 
-    seen, words = [False] * len(p), []
-    for start in range(len(p)):
-        word, i = [], start
-        while not seen[i]:
-            seen[i] = True
-            word.append("u" if i < d else "l")
-            i = p[i]
-        if word:
-            words.append("".join(word))
+    words = ["".join("u" if i < d else "l" for i in cycle) for cycle in cycles(p)]
     return min(tuple(sorted(least_rotation(w) for w in words)), tuple(sorted(least_rotation(w[::-1]) for w in words)))
 
 
@@ -468,17 +474,8 @@ def balanced_blocks(p, d):
     upper points (< d) as lower ones and no such proper subgroup. p maps each
     group to itself, so after relabeling T is the direct sum of the groups'
     permutations, and direct sums of their factorizations factor T."""
-    seen, cycles = [False] * len(p), []
-    for start in range(len(p)):
-        cycle, i = [], start
-        while not seen[i]:
-            seen[i] = True
-            cycle.append(i)
-            i = p[i]
-        if cycle:
-            cycles.append(cycle)
     balanced = lambda group: sum(1 if x < d else -1 for cycle in group for x in cycle) == 0
-    done, todo = [], [cycles]
+    done, todo = [], [cycles(p)]
     while todo:
         group = todo.pop()
         part = next((sub for r in range(1, len(group)) for sub in itertools.combinations(group, r) if balanced(sub)), None)
@@ -511,7 +508,8 @@ def rational_point(t, regime, rng, timeout, tries=4):
     # Positive layers have det > 0, so in that regime every block must be even.
     even = all(not parity([group.index(p[x]) for x in group]) for group in blocks)
     split = len(blocks) > 1 and (regime == "signed" or even)
-    systems = ([equations(t) + block_zeros(blocks, d)] if split else []) + [equations(t)]
+    whole = equations(t)
+    systems = ([whole + block_zeros(blocks, d)] if split else []) + [whole]
     for eqs in systems:
         point = rational_point_of(eqs, regime, d, rng, timeout, tries)
         if point:
