@@ -305,27 +305,32 @@ def witness_order(wit, d):
 
 
 def cycles(M, name):
-    """[(length, product of entries < 0)] of a matrix with one nonzero entry per row and column."""
+    """([(length, product of entries < 0)], path points) of a matrix with at most one
+    nonzero entry per row and column: its cycles, and the points on its paths."""
     n = len(M)
     image = []
     for i, row in enumerate(M):
         nonzero = [j for j, x in enumerate(row) if x != 0]
-        if len(nonzero) != 1:
-            raise Bad(f"monomial-cycles: {name} is not monomial (row {i} has {len(nonzero)} nonzero entries)")
-        image.append(nonzero[0])
-    if len(set(image)) != n:
-        raise Bad(f"monomial-cycles: {name} is not monomial (two rows share a column)")
-    seen, out = [False] * n, []
+        if len(nonzero) > 1:
+            raise Bad(f"monomial-cycles: {name} has {len(nonzero)} nonzero entries in row {i}")
+        image.append(nonzero[0] if nonzero else None)
+    hit = [j for j in image if j is not None]
+    if len(set(hit)) != len(hit):
+        raise Bad(f"monomial-cycles: {name} has two nonzero entries in one column")
+    # The map is injective: a walk comes back to its start exactly on a cycle.
+    seen, out, path = [False] * n, [], 0
     for start in range(n):
         length, negative, i = 0, False, start
-        while not seen[i]:
+        while i is not None and not seen[i]:
             seen[i] = True
             length += 1
-            negative ^= M[i][image[i]] < 0
+            negative ^= image[i] is not None and M[i][image[i]] < 0
             i = image[i]
-        if length:
+        if i == start and length:
             out.append((length, negative))
-    return out
+        else:
+            path += length
+    return out, path
 
 
 def cyclotomic(cycles, signs):
@@ -338,11 +343,14 @@ def cyclotomic(cycles, signs):
 
 
 def check_monomial_cycles(T11, V, regime):
-    """T11 and V monomial: chi(T11 D1) = chi(D2^-1 V) would need, radius class by radius
-    class, equal products of x^m - sign over the cycles (format §6.9); no signs allowed
-    by the regime (the entries' in positive, any in signed) make them equal."""
-    a, b = cycles(T11, "T11"), cycles(V, "V")
-    if regime == "positive":
+    """T11 and V with at most one nonzero per row and column: chi(T11 D1) = chi(D2^-1 V)
+    would need equal numbers of roots 0 (path points) and, radius class by radius class,
+    equal products of x^m - sign over the cycles (format §6.9); no signs allowed by the
+    regime (the entries' in positive, any in signed) make them equal."""
+    (a, pa), (b, pb) = cycles(T11, "T11"), cycles(V, "V")
+    if pa != pb:
+        agree = False
+    elif regime == "positive":
         agree = cyclotomic(a, [s for _, s in a]) == cyclotomic(b, [s for _, s in b])
     else:
         if max(len(a), len(b)) > 16:
@@ -351,7 +359,7 @@ def check_monomial_cycles(T11, V, regime):
         agree = not every(a).isdisjoint(every(b))
     if agree:
         raise Bad("monomial-cycles: some admissible signs give equal characteristic polynomials")
-    return f"monomial-cycles ({len(a)} and {len(b)} cycles)"
+    return f"monomial-cycles ({len(a)} and {len(b)} cycles, {pa} and {pb} path points)"
 
 
 def check_witness(cert, T, d, regime):

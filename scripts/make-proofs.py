@@ -185,8 +185,10 @@ def positivstellensatz_proofs(flowproof, out, tmp):
 def monomial_cycle_proofs(flowproof, out, tmp):
     """Depth 3 proven by monomial-cycles (docs/certificate-format.md 6.9):
     diag(I, P) at d = 5 with P two fixed points and a 3-cycle, which the
-    numerical search calls "in K_2 numerically" (both regimes)."""
-    for name, regimes in (("0123456897", ("positive", "signed")),):
+    numerical search calls "in K_2 numerically" (both regimes), and A + J
+    (signed; J the swap, T11 and V with a zero row: one path point each),
+    whose depth-2 system has complex points and so no ideal witness."""
+    for name, regimes in (("0123456897", ("positive", "signed")), ("0132546897", ("signed",))):
         source = permutation_source(tmp, name)
         for regime in regimes:
             target = os.path.join(out, "monomial-cycles", f"permutation-d{len(name) // 2}-{name}-{regime}.json")

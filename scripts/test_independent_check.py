@@ -1042,8 +1042,17 @@ def test_monomial_cycles():
     ok(cert("not-in-K2", 4, two, "positive", witness=w))
     rejected(cert("not-in-K2", 4, two, "signed", witness=w), "equal characteristic")
     rejected(cert("not-in-K2", 3, identity(6), "positive", witness=w), "equal characteristic")
-    rejected(cert("not-in-K2", 2, perm([2, 3, 0, 1]), "signed", witness=w), "T11 is not monomial")
-    rejected(cert("not-in-K2", 2, [[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], witness=w), "not monomial")
+    rejected(cert("not-in-K2", 2, perm([2, 3, 0, 1]), "signed", witness=w), "equal characteristic")   # T11 = V = 0
+    rejected(cert("not-in-K2", 2, [[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], witness=w),
+             "2 nonzero entries in row 0")
+    rejected(cert("not-in-K2", 2, [[1, 0, 0, 0], [1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]], witness=w),
+             "two nonzero entries in one column")
+    # Paths: A + J at d = 5 (J the swap, A with a 3-cycle), x (x-d0)(x-d1)(x^2-d2 d3) against
+    # x (x-1/g)(x^3-a); and one path point against two (T11 = diag(0, 1), V = [0 0; 1 0]).
+    for p in ([0, 1, 3, 2, 5, 4, 6, 8, 9, 7], [0, 2, 3, 1, 5, 4, 6, 7, 9, 8]):
+        assert "1 and 1 path points" in ok(cert("not-in-K2", 5, perm(p), "signed", witness=w))
+    assert "1 and 2 path points" in ok(cert("not-in-K2", 2, perm([2, 1, 3, 0]), "signed", witness=w))
+    rejected(cert("not-in-K2", 3, perm([3, 4, 2, 0, 1, 5]), "signed", witness=w), "equal characteristic")
     wide = perm(list(range(17)) + [18, 19, 17] + list(range(20, 34)))
     rejected(cert("not-in-K2", 17, wide, "signed", witness=w), "work budget")
     ok(cert("not-in-K2", 17, wide, "positive", witness=w))

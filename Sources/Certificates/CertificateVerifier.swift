@@ -130,8 +130,12 @@ public enum CertificateVerifier {
                     "principal-minors-monomial: the other matrix does not have exactly one nonzero \(j)×\(j) principal minor")
             }
         case .monomialCycles:
-            guard let a = MonomialCycles.cycles(b.t11) else { throw CertificateError("monomial-cycles: T11 is not monomial") }
-            guard let c = MonomialCycles.cycles(try blockV()) else { throw CertificateError("monomial-cycles: V is not monomial") }
+            guard let a = MonomialCycles.structure(b.t11) else {
+                throw CertificateError("monomial-cycles: T11 has a row or column with two nonzero entries")
+            }
+            guard let c = MonomialCycles.structure(try blockV()) else {
+                throw CertificateError("monomial-cycles: V has a row or column with two nonzero entries")
+            }
             guard let agree = MonomialCycles.canAgree(a, c, regime: regime) else {
                 throw CertificateError(
                     "monomial-cycles: more than \(MonomialCycles.maximumSignedCycles) cycles on a side exceed the work budget")

@@ -37,11 +37,12 @@ public enum LowerBounds {
         }
     }
 
-    /// `T11` and `V` monomial with cycles that cannot give equal
-    /// characteristic polynomials (`MonomialCycles`, theory §4.3).
+    /// `T11` and `V` with at most one nonzero entry per row and column, whose
+    /// cycles and paths cannot give equal characteristic polynomials
+    /// (`MonomialCycles`, theory §4.3).
     public static func monomialCyclesWitness(for prepared: PreparedMatrix, regime: Regime) -> NotInK2Witness? {
-        guard prepared.d <= maximumInverseD, let a = MonomialCycles.cycles(prepared.blocks.t11), let v = prepared.v,
-            let c = MonomialCycles.cycles(v), MonomialCycles.canAgree(a, c, regime: regime) == false
+        guard prepared.d <= maximumInverseD, let a = MonomialCycles.structure(prepared.blocks.t11), let v = prepared.v,
+            let c = MonomialCycles.structure(v), MonomialCycles.canAgree(a, c, regime: regime) == false
         else { return nil }
         return .monomialCycles
     }

@@ -1,27 +1,33 @@
 import ExactLinearAlgebra
 
-/// `T ∉ K_2` when `T11` and `V = (T⁻¹)22` are monomial (one nonzero entry
-/// per row and column, as for block-diagonal permutations) and their
-/// weighted cycles cannot have equal characteristic polynomials
+/// `T ∉ K_2` when `T11` and `V = (T⁻¹)22` have at most one nonzero entry
+/// per row and column (as for block-diagonal permutations, and for every
+/// permutation whose blocks are monomial up to zero rows and columns) and
+/// their weighted cycles cannot have equal characteristic polynomials
 /// (docs/theory.md §4.3, docs/certificate-format.md §6.9).
 ///
-/// Why it is exact and cheap: `T11·Δ1` and `Δ2⁻¹·V` are monomial too, with
-/// characteristic polynomials `Π_c (x^m_c − a_c)` over their cycles, `a_c`
-/// the product of the cycle's entries. Equal polynomials (theory §4.2, which
-/// every `T ∈ K_2` satisfies) have equal roots at every radius, and scaling a
-/// radius class to 1 turns each `x^m − a` into `x^m − sign(a)`: so equality
-/// needs `Π (x^m_c − s_c) = Π (x^m'_c − s'_c)` with the cycles' signs, which
-/// by unique factorization into cyclotomic polynomials compares multisets
-/// of indices (`x^m − 1 = Π_{k|m} Φ_k`, `x^m + 1 = Π_{k|2m, k∤m} Φ_k`).
+/// Why it is exact and cheap: `T11·Δ1` and `Δ2⁻¹·V` have the same pattern,
+/// which splits into cycles and paths; a path is a weighted shift and
+/// contributes only roots 0, so the characteristic polynomials are
+/// `x^p·Π_c (x^m_c − a_c)` with `p` the number of path points and `a_c ≠ 0`
+/// the product of cycle `c`'s entries. Equal polynomials (theory §4.2, which
+/// every `T ∈ K_2` satisfies, whatever the rank of `T11`) have equal `p` and
+/// equal roots at every other radius, and scaling a radius class to 1 turns
+/// each `x^m − a` into `x^m − sign(a)`: so equality needs
+/// `Π (x^m_c − s_c) = Π (x^m'_c − s'_c)` with the cycles' signs, which by
+/// unique factorization into cyclotomic polynomials compares multisets of
+/// indices (`x^m − 1 = Π_{k|m} Φ_k`, `x^m + 1 = Π_{k|2m, k∤m} Φ_k`).
 /// In the positive regime the signs are those of the entries; in the signed
-/// regime every cycle's sign is free (each scaling lies on one cycle).
+/// regime every cycle's sign is free (each scaling lies on one cycle or path).
 /// Permutations such as `diag(I, P)` with `P` containing a 3-cycle are
 /// "in K_2 numerically" (the product residual tends to 0 along diverging
-/// scalings) while this shows they are not in `K_2`.
+/// scalings) while this shows they are not in `K_2`. With paths allowed it
+/// also proves `A ⊕ J` (`J` the swap, `A` with such cycles) at `d = 5`, whose
+/// ideal has complex points: the obstruction is that scalings are real.
 ///
 /// ```swift
-/// if let a = MonomialCycles.cycles(t11), let b = MonomialCycles.cycles(v),
-///     !MonomialCycles.canAgree(a, b, regime: .signed) { print("T ∉ K_2(signed)") }
+/// if let a = MonomialCycles.structure(t11), let b = MonomialCycles.structure(v),
+///     MonomialCycles.canAgree(a, b, regime: .signed) == false { print("T ∉ K_2(signed)") }
 /// ```
 public enum MonomialCycles {
     /// Most cycles on one side in the signed regime, whose check tries every
@@ -34,42 +40,58 @@ public enum MonomialCycles {
         public let negative: Bool
     }
 
-    /// The cycles of a monomial matrix (row `i`'s nonzero entry in column
-    /// `σ(i)`, `σ` a permutation), or nil when it is not monomial.
-    public static func cycles(_ m: RationalMatrix) -> [Cycle]? {
+    /// The cycles and the number of path points of a matrix with at most one
+    /// nonzero entry per row and column, or nil when it has more.
+    public struct Structure: Equatable, Sendable {
+        public let cycles: [Cycle]
+        /// Points on paths (chains of nonzero entries that end in a zero
+        /// row): each contributes one root 0.
+        public let pathPoints: Int
+    }
+
+    /// Row `i`'s nonzero entry in column `σ(i)`, `σ` a partial injection;
+    /// nil when some row or column has two nonzero entries.
+    public static func structure(_ m: RationalMatrix) -> Structure? {
         let n = m.rows
         guard m.columns == n else { return nil }
         var target = [Int](repeating: -1, count: n), hit = [Bool](repeating: false, count: n)
         for i in 0..<n {
             let nonzero = (0..<n).filter { !m[i, $0].isZero }
-            guard nonzero.count == 1, !hit[nonzero[0]] else { return nil }
-            target[i] = nonzero[0]
-            hit[nonzero[0]] = true
+            guard nonzero.count <= 1 else { return nil }
+            if let j = nonzero.first {
+                guard !hit[j] else { return nil }
+                target[i] = j
+                hit[j] = true
+            }
         }
-        var seen = [Bool](repeating: false, count: n), out: [Cycle] = []
+        // σ is injective, so a walk from an unseen point returns to it exactly
+        // when the point lies on a cycle; otherwise it covers part of a path.
+        var seen = [Bool](repeating: false, count: n), out: [Cycle] = [], pathPoints = 0
         for start in 0..<n where !seen[start] {
             var (i, length, negative) = (start, 0, false)
-            while !seen[i] {
+            while i >= 0, !seen[i] {
                 seen[i] = true
                 length += 1
-                if m[i, target[i]].sign < 0 { negative.toggle() }
+                if target[i] >= 0, m[i, target[i]].sign < 0 { negative.toggle() }
                 i = target[i]
             }
-            out.append(Cycle(length: length, negative: negative))
+            if i == start { out.append(Cycle(length: length, negative: negative)) } else { pathPoints += length }
         }
-        return out
+        return Structure(cycles: out, pathPoints: pathPoints)
     }
 
-    /// Whether admissible scalings can give `χ(T11Δ1)` and `χ(Δ2⁻¹V)` equal
-    /// cyclotomic parts; `false` proves `T ∉ K_2(regime)`. Nil in the signed
-    /// regime above `maximumSignedCycles` cycles on a side.
-    public static func canAgree(_ t11: [Cycle], _ v: [Cycle], regime: Regime) -> Bool? {
+    /// Whether admissible scalings can give `χ(T11Δ1)` and `χ(Δ2⁻¹V)` equal;
+    /// `false` proves `T ∉ K_2(regime)`. Nil in the signed regime above
+    /// `maximumSignedCycles` cycles on a side (when the roots 0 agree).
+    public static func canAgree(_ t11: Structure, _ v: Structure, regime: Regime) -> Bool? {
+        guard t11.pathPoints == v.pathPoints else { return false }
+        let (a, b) = (t11.cycles, v.cycles)
         switch regime {
         case .positive:
-            return indices(t11, signs: t11.map(\.negative)) == indices(v, signs: v.map(\.negative))
+            return indices(a, signs: a.map(\.negative)) == indices(b, signs: b.map(\.negative))
         case .signed:
-            guard t11.count <= maximumSignedCycles, v.count <= maximumSignedCycles else { return nil }
-            return !allIndexMultisets(t11).isDisjoint(with: allIndexMultisets(v))
+            guard a.count <= maximumSignedCycles, b.count <= maximumSignedCycles else { return nil }
+            return !allIndexMultisets(a).isDisjoint(with: allIndexMultisets(b))
         }
     }
 

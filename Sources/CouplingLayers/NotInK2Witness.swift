@@ -23,10 +23,10 @@ public enum NotInK2Witness: Equatable, Sendable {
     /// nonzero polynomial in the scalings alone that cannot vanish
     /// (`FullSystemIdeal`, docs/certificate-format.md §6.8).
     case fullSystemIdeal(conclusion: FullSystemIdeal.Conclusion, cofactors: [IdealCofactorTerm])
-    /// `T11` and `V` monomial, with cycles whose characteristic polynomials
-    /// cannot agree for any admissible scalings (`MonomialCycles`,
-    /// docs/certificate-format.md §6.9). Nothing to carry: the check
-    /// recomputes the cycles.
+    /// `T11` and `V` monomial up to zero rows and columns, with cycles and
+    /// paths whose characteristic polynomials cannot agree for any
+    /// admissible scalings (`MonomialCycles`, docs/certificate-format.md
+    /// §6.9). Nothing to carry: the check recomputes the cycles.
     case monomialCycles
 
     public var typeName: String {

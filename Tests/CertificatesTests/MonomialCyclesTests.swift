@@ -47,7 +47,7 @@ private func accepted(_ t: RationalMatrix, _ regime: Regime) -> Bool {
         // Equal cycle types: the weighted permutations can be similar.
         #expect(!accepted(.identity(6), .positive))
         #expect(!accepted(permutation([1, 2, 0, 4, 5, 3]), .signed))
-        // T11 not monomial (the swap has T11 = 0), and V not monomial.
+        // The swap: T11 = V = 0, two path points on each side and no cycles.
         #expect(!accepted(permutation([2, 3, 0, 1]), .signed))
         let v = RationalMatrix([[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])
         #expect(!accepted(v, .positive))
@@ -57,11 +57,42 @@ private func accepted(_ t: RationalMatrix, _ regime: Regime) -> Bool {
         #expect(accepted(wide, .positive))
     }
 
+    /// `A ⊕ J` at d = 5 (`J` the swap, `A` = upper `(0)(1)(2 3)`, lower
+    /// `(6)(7 8 9)`): `T11` and `V` each have a zero row and column, so
+    /// `χ = x·(x − δ0)(x − δ1)(x² − δ2δ3)` against `x·(x − 1/γ)(x³ − a)`,
+    /// whose non-real cube roots no real scalings reach. Its ideal has
+    /// complex points, so no `full-system-ideal` witness exists; the two
+    /// classes of this shape were the last undecided ones at d = 5.
+    @Test func pathsAddRootsZero() throws {
+        for p in [[0, 1, 3, 2, 5, 4, 6, 8, 9, 7], [0, 2, 3, 1, 5, 4, 6, 7, 9, 8]] {
+            let t = permutation(p)
+            #expect(accepted(t, .signed) && accepted(t, .positive))
+            let analysis = try DepthAnalyzer(numeric: false).analyze(t, regime: .signed)
+            #expect(analysis.lowerBound == 3 && analysis.witness == .monomialCycles)
+        }
+        // The path points must agree too: T11 = diag(0, 1) (one path point, a
+        // fixed point) against V = [0 1; 0 0] (two path points), and nothing
+        // else to compare. Swapping the roles keeps the verdict.
+        let t = permutation([2, 1, 3, 0])
+        #expect(accepted(t, .signed) && accepted(t.transpose, .signed))
+        // Equal path points and equal cycles: two swaps ⊕ an identity pair
+        // (T11 = V = diag(0, 0, 1)) are in K_2(signed).
+        let swapPlusIdentity = permutation([3, 4, 2, 0, 1, 5])
+        #expect(!accepted(swapPlusIdentity, .signed))
+        #expect(try DepthAnalyzer(seed: 0).analyze(swapPlusIdentity, regime: .signed).upperBound == 2)
+    }
+
     @Test func cycleStructure() throws {
         let m = RationalMatrix([[0, -2, 0], [3, 0, 0], [0, 0, -1]])
-        let cycles = try #require(MonomialCycles.cycles(m))
-        #expect(cycles.map(\.length) == [2, 1] && cycles.map(\.negative) == [true, true])
-        #expect(MonomialCycles.cycles(RationalMatrix([[1, 1], [0, 1]])) == nil)
-        #expect(MonomialCycles.cycles(RationalMatrix([[1, 0], [1, 0]])) == nil)
+        let s = try #require(MonomialCycles.structure(m))
+        #expect(s.cycles.map(\.length) == [2, 1] && s.cycles.map(\.negative) == [true, true] && s.pathPoints == 0)
+        // A path 3 → 0 → 2 (row 2 is zero) beside a negative fixed point 1,
+        // walked from its middle first.
+        let path = RationalMatrix([[0, 0, 5, 0], [0, -1, 0, 0], [0, 0, 0, 0], [7, 0, 0, 0]])
+        let p = try #require(MonomialCycles.structure(path))
+        #expect(p.cycles.map(\.length) == [1] && p.cycles.map(\.negative) == [true] && p.pathPoints == 3)
+        #expect(MonomialCycles.structure(RationalMatrix.zero(3, 3))?.pathPoints == 3)
+        #expect(MonomialCycles.structure(RationalMatrix([[1, 1], [0, 1]])) == nil)
+        #expect(MonomialCycles.structure(RationalMatrix([[1, 0], [1, 0]])) == nil)
     }
 }
