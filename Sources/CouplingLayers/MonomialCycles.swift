@@ -1,9 +1,8 @@
 import ExactLinearAlgebra
 
 /// `T ∉ K_2` when `T11` and `V = (T⁻¹)22` have at most one nonzero entry
-/// per row and column (as for block-diagonal permutations, and for every
-/// permutation whose blocks are monomial up to zero rows and columns) and
-/// their weighted cycles cannot have equal characteristic polynomials
+/// per row and column (as the blocks of every permutation matrix do) and
+/// their weighted cycles and paths cannot have equal characteristic polynomials
 /// (docs/theory.md §4.3, docs/certificate-format.md §6.9).
 ///
 /// Why it is exact and cheap: `T11·Δ1` and `Δ2⁻¹·V` have the same pattern,

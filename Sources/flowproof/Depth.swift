@@ -115,7 +115,7 @@ struct Depth: ParsableCommand {
         case .principalMinorsMonomial(let j, let zero): return "principal-minors-monomial (j = \(j), \(zero.rawValue) side zero)"
         case .t11ZeroSigned(let k, _): return "t11-zero-signed (γ_\(k) = 0 is forced)"
         case .t11ZeroPositive: return "t11-zero-positive (Farkas multipliers)"
-        case .monomialCycles: return "monomial-cycles (the cycles of T11 and V cannot give equal characteristic polynomials)"
+        case .monomialCycles: return "monomial-cycles (the cycles and paths of T11 and V cannot give equal characteristic polynomials)"
         case .charPolyPositivstellensatz(let terms):
             let degree = terms.map { $0.j + $0.exponents.reduce(0, +) }.max() ?? 0
             return
