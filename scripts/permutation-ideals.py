@@ -204,8 +204,20 @@ def fmt(q):
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
-def graded_refutation(t, regime):
-    """A full-system-ideal witness found without Singular, or None.
+def graded_system(t):
+    """The GradedSystem of the permutation matrix t's e_k (5 s to set up at d = 5)."""
+    index = {v: k for k, v in enumerate(names(len(t) // 2))}
+    return GradedSystem([parse(e, index) for e in equations(t)], len(index))
+
+
+def cofactor_terms(cofactors):
+    """GradedSystem.lift's {(k, monomial): c} as the witness's [k, monomial, c] list."""
+    return [[k, [list(v) for v in mono], fmt(c)] for (k, mono), c in sorted(cofactors.items())]
+
+
+def graded_refutation(t, regime, system=None):
+    """A full-system-ideal witness found without Singular, or None (`system`:
+    graded_system(t), when the caller has it already).
 
     The targets tried, each by GradedSystem.lift: 1, then (regime positive)
     m + m' for monomials m, m' of degree <= 2 in the scaling variables
@@ -220,7 +232,7 @@ def graded_refutation(t, regime):
 
     d = len(t) // 2
     index = {v: k for k, v in enumerate(names(d))}
-    system = GradedSystem([parse(e, index) for e in equations(t)], len(index))
+    system = system or graded_system(t)
     one = Fraction(1)
     targets = [{(): one}]
     if regime == "positive":
@@ -243,12 +255,12 @@ def graded_refutation(t, regime):
             cofactors = system.lift(target, [bound])
             if cofactors:
                 return {"type": "full-system-ideal", "conclusion": "monomial" if len(target) == 1 else "positive-coefficients",
-                        "cofactors": [[k, [list(v) for v in mono], fmt(c)] for (k, mono), c in sorted(cofactors.items())]}
+                        "cofactors": cofactor_terms(cofactors)}
     return None
 
 
-def refutation(t, regime, timeout):
-    """A full-system-ideal witness, or None."""
+def refutation(t, regime, timeout, system=None):
+    """A full-system-ideal witness, or None (`system` as in graded_refutation)."""
     d = len(t) // 2
     eqs = equations(t)
     index = {v: k for k, v in enumerate(names(d))}
@@ -285,8 +297,8 @@ int k; for (k=1;k<=nrows(M);k++) { if (M[k,1]!=0) { print("COF "+string(k-1)+" "
     if not terms:
         # Singular's lift ran out of time (at d = 4 it can take minutes where
         # the elimination took 0.4 s): linear algebra on the graded pieces.
-        cofactors = GradedSystem([parse(e, index) for e in eqs], len(index)).lift(p)
-        terms = [[k, [list(v) for v in mono], fmt(c)] for (k, mono), c in sorted(cofactors.items())] if cofactors else []
+        cofactors = (system or graded_system(t)).lift(p)
+        terms = cofactor_terms(cofactors) if cofactors else []
     if not terms:
         return None
     conclusion = "monomial" if len(p) == 1 else "positive-coefficients"
@@ -649,7 +661,8 @@ def classify(p, regime, out, flowproof, timeout, flowproof_only=False):
         name = os.path.join(out, f"{regime}-d{d}-{''.join(map(str, p))}.json")
 
         def lower():
-            witness = graded_refutation(t, regime) or refutation(t, regime, timeout)
+            system = graded_system(t)
+            witness = graded_refutation(t, regime, system) or refutation(t, regime, timeout, system)
             if witness:
                 c = certificate(t, regime, {"depth": 3, "layers": decomposed(f.name, regime, flowproof), "witness": witness})
                 if write_checked(c, name, flowproof):

@@ -232,16 +232,14 @@ def test_recorded_orbits_agree_on_each_class():
     """The d = 3 and 4 records decide every orbit of diag(P, P) alone (67 and
     898 of them, each proven by its own certificate); the depth must be the
     same across each class of diag(P, Q) and inversion (docs/theory.md §2).
-    The d = 5 records have one line per class, some undecided."""
+    The d = 5 records have one line per class, every one decided."""
     for path in sorted(glob.glob(os.path.join(pi.ROOT, "proofs", "permutations", "full-system", "d*-*", "*.outcomes"))):
         depths = {}
         for rep, (size, outcome) in pi.read_outcomes(path).items():
-            assert outcome.startswith("depth ") or "d5-" in path, (path, rep, outcome)
+            assert outcome.startswith("depth "), (path, rep, outcome)
             p = tuple(int(c) for c in rep)
-            found = depths.setdefault(pi.class_key(p, len(p) // 2), set())
-            if outcome.startswith("depth "):
-                found.add(outcome.split()[1])
+            depths.setdefault(pi.class_key(p, len(p) // 2), set()).add(outcome.split()[1])
         # Every class is there (278 at d = 5, where enumerating them takes 20 s).
         d = int(os.path.basename(os.path.dirname(path))[1])
         assert len(depths) == {3: 19, 4: 76, 5: 278}[d], path
-        assert all(len(found) <= 1 for found in depths.values()), path
+        assert all(len(found) == 1 for found in depths.values()), path

@@ -22,6 +22,7 @@ enum LinearMap {
         }
     }
 
+    /// Row `i` of the identity map on `n` coordinates (the unit vector `e_i`).
     static func unit(_ i: Int, _ n: Int) -> [Rational] { (0..<n).map { $0 == i ? .one : .zero } }
 
     /// Kernel coefficients tried in order: none, each basis vector, all of

@@ -40,7 +40,7 @@ public enum MonomialCycles {
     }
 
     /// The cycles and the number of path points of a matrix with at most one
-    /// nonzero entry per row and column, or nil when it has more.
+    /// nonzero entry per row and column.
     public struct Structure: Equatable, Sendable {
         public let cycles: [Cycle]
         /// Points on paths (chains of nonzero entries that end in a zero

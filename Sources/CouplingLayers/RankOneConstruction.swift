@@ -41,7 +41,7 @@ enum RankOneConstruction {
         let scaled = RationalMatrix(rows: 2 * d, columns: 2 * d) { i, j in j == 2 * d - 1 ? t[i, j] / det : t[i, j] }
         let tb = prepared.blocks, b = BlockView(scaled)
         let jv = 0
-        let v = unit(jv, d)
+        let v = LinearMap.unit(jv, d)
         let lambdas = eigenvalues(d, excluding: excluded)
 
         // T11 side: λ is an eigenvalue of T11 + a·vᵀ iff vᵀ(λ − T11)⁻¹a = 1.
@@ -53,7 +53,7 @@ enum RankOneConstruction {
 
         // `E·u = a` with `E = T11·Y − T12` and `Y·u = p`: any u when T11 is
         // invertible, else `[T11, −T12]·[p; ũ] = a` jointly (full row rank).
-        var u = unit(d - 1, d)
+        var u = LinearMap.unit(d - 1, d)
         let p: [Rational]
         if let solved = solveIntegral(b.t11, zip(a, b.t12.applied(to: u)).map(+)) {
             p = solved
@@ -84,7 +84,7 @@ enum RankOneConstruction {
         guard let q = RationalMatrix(qRows).solve(column(qRight))?.entries else { return .declined }
 
         let k = u.lastIndex { !$0.isZero }!
-        let c = unit(k, d).map { $0 / u[k] }  // cᵀu = 1
+        let c = LinearMap.unit(k, d).map { $0 / u[k] }  // cᵀu = 1
         // Y = p·cᵀ + v·qᵀ − (vᵀp)·v·cᵀ: Y·u = p, Yᵀ·v = q.
         let y = RationalMatrix(rows: d, columns: d) { i, j in p[i] * c[j] + v[i] * q[j] - vp * v[i] * c[j] }
         let x = RationalMatrix(rows: d, columns: d) { i, j in u[i] * v[j] }
@@ -178,7 +178,6 @@ enum RankOneConstruction {
 
     static func primitive(_ v: [Rational]) -> [Rational] { column(v).withPrimitiveIntegerColumns().entries }
     static func column(_ v: [Rational]) -> RationalMatrix { RationalMatrix(rows: v.count, columns: 1, entries: v) }
-    static func unit(_ k: Int, _ d: Int) -> [Rational] { (0..<d).map { $0 == k ? .one : .zero } }
     static func dot(_ a: [Rational], _ b: [Rational]) -> Rational {
         zip(a, b).reduce(.zero) { $1.0.isZero || $1.1.isZero ? $0 : $0 + $1.0 * $1.1 }
     }
